@@ -1,0 +1,463 @@
+"""The HelmholtzMachine estimator."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    DensityMixin,
+    TransformerMixin,
+)
+from sklearn.utils import gen_batches
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._exact import check_exact_tractable, log_marginal, rows_per_chunk
+from ._network import dream, recognition_means
+from ._validation import (
+    as_generator,
+    check_hidden_layer_sizes,
+    check_learning_rates,
+    check_n_samples,
+    check_unit_interval,
+)
+from ._wake_sleep import wake_sleep_step
+
+# Standard deviation of the initial weights when init="random".
+RANDOM_INIT_SCALE = 0.1
+
+
+class HelmholtzMachine(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, DensityMixin, BaseEstimator
+):
+    """Helmholtz machine: a layered sigmoid belief network trained by wake-sleep.
+
+    The generative network samples the top hidden layer from a factorised
+    Bernoulli prior and each lower layer, down to the data, from sigmoid
+    units driven by the layer above. The recognition network maps data
+    bottom-up to the hidden layers. The wake-sleep algorithm trains both: the
+    wake phase samples an explanation of each data row with the recognition
+    network and moves the generative weights toward reproducing it, and the
+    sleep phase dreams a complete sample with the generative network and
+    moves the recognition weights toward recovering its hidden causes.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(10,)
+        Units per hidden layer, bottom-up: the first hidden layer sits next to
+        the data, the last is the top layer. ``score_samples`` enumerates all
+        ``2**n`` states of each hidden layer, so exact scoring needs layers
+        of at most 20 units.
+
+    learning_rate : float or tuple of float, default=0.05
+        Step size of the plain stochastic gradient updates. A tuple gives one
+        rate per layer of connections, bottom-up: rate ``i`` applies to the
+        generative and recognition weights between layers ``i`` and
+        ``i + 1`` and to the generative intercept of layer ``i``; the top
+        prior takes the last rate.
+
+    batch_size : int, default=10
+        Rows per update; each update averages its gradients over the batch and
+        dreams as many rows as the batch has. ``batch_size=1`` is the classic
+        online algorithm.
+
+    max_iter : int, default=20
+        Number of passes (epochs) over the training data in ``fit``.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch.
+
+    binarize : float or None, default=0.5
+        Threshold that turns X into bits: values above it become 1, the rest
+        0. With None, X is used as given and every value must lie in [0, 1];
+        fractional values then act as the probability that a unit is on.
+
+    init : {"random", "zeros"}, default="random"
+        Initial weights. "zeros" starts every weight and intercept at 0, so
+        the machine starts as the uniform distribution and only the sampling
+        noise breaks the symmetry between hidden units. "random" draws the
+        weights from a normal distribution with standard deviation 0.1 and
+        sets intercepts to 0, which breaks that symmetry from the start and
+        learned better in our bars and digits measurements.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random numbers for initialisation, shuffling and the
+        stochastic units. Pass an int for reproducible results.
+
+    verbose : int, default=0
+        Print one line per epoch when positive.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues from the fitted parameters instead of
+        initialising new ones.
+
+    Attributes
+    ----------
+    generative_coefs_ : list of ndarray
+        ``generative_coefs_[i]`` of shape ``(n_units[i + 1], n_units[i])``,
+        with ``n_units = [n_features_in_, *hidden_layer_sizes]``: the logits
+        of layer ``i`` are ``h[i + 1] @ generative_coefs_[i] +
+        generative_intercepts_[i]``.
+
+    generative_intercepts_ : list of ndarray
+        ``generative_intercepts_[i]`` of shape ``(n_units[i],)``; the last one
+        holds the prior logits of the top layer.
+
+    recognition_coefs_ : list of ndarray
+        ``recognition_coefs_[i]`` of shape ``(n_units[i], n_units[i + 1])``:
+        the logits of layer ``i + 1`` given layer ``i`` are
+        ``h[i] @ recognition_coefs_[i] + recognition_intercepts_[i]``.
+
+    recognition_intercepts_ : list of ndarray
+        ``recognition_intercepts_[i]`` of shape ``(n_units[i + 1],)``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    n_iter_ : int
+        Number of epochs run since the parameters were initialised.
+
+    loss_curve_ : list of float
+        Mean variational free energy of the training rows per epoch, in nats
+        per row: a one-sample estimate of E_R[log p_R(h | x) - log p_G(x, h)],
+        an upper bound on -log p_G(x), taken during the epoch's wake phases.
+
+    See Also
+    --------
+    sklearn.neural_network.BernoulliRBM : Undirected model of binary data.
+    sklearn.mixture.GaussianMixture : Density model of continuous data.
+
+    Notes
+    -----
+    Symbols of the literature map to the code as follows: the data vector
+    ``d`` is layer 0, the hidden layers ``y, x, ...`` are layers 1..L, the
+    generative biases ``b^G`` and weights ``W^G, V^G`` are
+    ``generative_intercepts_`` and ``generative_coefs_``, and the recognition
+    weights ``W^R, V^R`` are ``recognition_coefs_`` with
+    ``recognition_intercepts_``.
+
+    The sleep phase minimises KL[p_G(h | x), p_R(h | x)] rather than the
+    divergence in the variational free energy, so wake-sleep does not follow
+    the gradient of any single objective and its result varies with the seed.
+
+    ``score_samples`` is exact: its cost is about ``n_rows * 2**n_1 * n_0``
+    multiply-adds for ``n_1`` units in the first hidden layer and ``n_0``
+    features, plus ``2**n_l * 2**n_(l+1) * n_l`` for each pair of adjacent
+    hidden layers. It works in blocks sized by scikit-learn's
+    ``working_memory`` setting.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_helmholtz import HelmholtzMachine
+    >>> X = np.array([[0, 0, 1], [1, 1, 0], [0, 0, 1], [1, 1, 1]])
+    >>> model = HelmholtzMachine(hidden_layer_sizes=(2,), random_state=0).fit(X)
+    >>> model.transform(X).shape
+    (4, 2)
+    >>> model.sample(3, random_state=0).shape
+    (3, 3)
+    >>> bool(model.score(X) < 0)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "learning_rate": ["array-like", Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "binarize": [Interval(Real, None, None, closed="neither"), None],
+        "init": [StrOptions({"random", "zeros"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(10,),
+        *,
+        learning_rate=0.05,
+        batch_size=10,
+        max_iter=20,
+        shuffle=True,
+        binarize=0.5,
+        init="random",
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.binarize = binarize
+        self.init = init
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def fit(self, X, y=None):
+        """Fit the machine to X by ``max_iter`` epochs of wake-sleep.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; see ``binarize`` for the accepted values.
+
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : HelmholtzMachine
+            The fitted estimator.
+        """
+        self._validate_params()
+        fitted = hasattr(self, "generative_coefs_")
+        X = self._validate_X(X, reset=not (self.warm_start and fitted))
+        if not (self.warm_start and fitted):
+            self._initialize(X.shape[1], X.dtype)
+        rates = self._rates()
+        for _ in range(self.max_iter):
+            self._run_epoch(X, rates)
+        return self
+
+    def partial_fit(self, X, y=None):
+        """Run one epoch of wake-sleep over X in minibatches.
+
+        The first call initialises the parameters; later calls continue from
+        them and require the same number of features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; see ``binarize`` for the accepted values.
+
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : HelmholtzMachine
+            The updated estimator.
+        """
+        self._validate_params()
+        first_call = not hasattr(self, "generative_coefs_")
+        X = self._validate_X(X, reset=first_call)
+        if first_call:
+            self._initialize(X.shape[1], X.dtype)
+        self._run_epoch(X, self._rates())
+        return self
+
+    def score_samples(self, X):
+        """Compute the exact log-likelihood log p_G(x) of each row of X.
+
+        Every hidden state is summed out, one layer at a time, so the result
+        is exact for any network whose hidden layers have at most 20 units.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score; see ``binarize`` for the accepted values.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            log p_G(x) in nats, in the dtype of X (float32 or float64).
+
+        Raises
+        ------
+        ValueError
+            If a hidden layer is too wide to enumerate its states.
+        """
+        check_is_fitted(self)
+        check_exact_tractable(self._hidden_sizes())
+        X = self._validate_X(X, reset=False)
+        gen_coefs, gen_intercepts = self._params_as("generative", X.dtype)
+        return log_marginal(gen_coefs, gen_intercepts, X)
+
+    def score(self, X, y=None):
+        """Return the mean exact log-likelihood of the rows of X, in nats.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score; see ``binarize`` for the accepted values.
+
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        score : float
+            Mean of ``score_samples(X)``; higher is better, so model
+            selection tools such as ``GridSearchCV`` pick the machine with
+            the highest held-out log-likelihood.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def sample(self, n_samples=1, random_state=None):
+        """Draw ancestral samples from the generative network.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to draw.
+
+        random_state : int, RandomState instance, Generator or None, default=None
+            With None, successive calls continue the estimator's own random
+            stream, so they give different draws; an int repeats the draws.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_)
+            Rows of 0.0 and 1.0, in the dtype of the parameters.
+        """
+        check_is_fitted(self)
+        n_samples = check_n_samples(n_samples)
+        rng = self._rng if random_state is None else as_generator(random_state)
+        gen_coefs, gen_intercepts = self._params_as("generative", None)
+        samples = np.empty((n_samples, self.n_features_in_), dtype=gen_coefs[0].dtype)
+        for rows in self._row_chunks(n_samples, gen_coefs[0].dtype):
+            n_rows = rows.stop - rows.start
+            samples[rows] = dream(gen_coefs, gen_intercepts, n_rows, rng)[0]
+        return samples
+
+    def transform(self, X):
+        """Compute the recognition probabilities of every hidden layer.
+
+        X passes up the recognition network deterministically: each layer
+        receives the probabilities of the layer below.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to transform; see ``binarize`` for the accepted values.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, sum(hidden_layer_sizes))
+            p_R(unit on) of each hidden layer, bottom-up, concatenated; in the
+            dtype of X (float32 or float64).
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        rec_coefs, rec_intercepts = self._params_as("recognition", X.dtype)
+        X_new = np.empty((X.shape[0], self._n_features_out), dtype=X.dtype)
+        for rows in self._row_chunks(X.shape[0], X.dtype):
+            means = recognition_means(rec_coefs, rec_intercepts, X[rows])
+            X_new[rows] = np.hstack(means)
+        return X_new
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    @property
+    def _n_features_out(self):
+        """Number of columns of ``transform``: the hidden units of all layers."""
+        return sum(self._hidden_sizes())
+
+    def _hidden_sizes(self):
+        return [coef.shape[0] for coef in self.generative_coefs_]
+
+    def _validate_X(self, X, reset):
+        """Validate X and turn it into the bits the model works on."""
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=reset)
+        if self.binarize is None:
+            check_unit_interval(X)
+            return X
+        return (X > self.binarize).astype(X.dtype)
+
+    def _rates(self):
+        return check_learning_rates(self.learning_rate, len(self.generative_coefs_))
+
+    def _initialize(self, n_features, dtype):
+        """Create the parameters, the random stream and the training history."""
+        sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        check_learning_rates(self.learning_rate, len(sizes))
+        n_units = [n_features, *sizes]
+        self._rng = as_generator(self.random_state)
+
+        def weights(shape):
+            if self.init == "zeros":
+                return np.zeros(shape, dtype=dtype)
+            return (RANDOM_INIT_SCALE * self._rng.standard_normal(shape)).astype(dtype)
+
+        pairs = list(zip(n_units[:-1], n_units[1:]))
+        self.generative_coefs_ = [weights((upper, lower)) for lower, upper in pairs]
+        self.generative_intercepts_ = [np.zeros(n, dtype=dtype) for n in n_units]
+        self.recognition_coefs_ = [weights((lower, upper)) for lower, upper in pairs]
+        self.recognition_intercepts_ = [np.zeros(n, dtype=dtype) for n in sizes]
+        self.n_iter_ = 0
+        self.loss_curve_ = []
+
+    def _run_epoch(self, X, rates):
+        """Run one epoch of wake-sleep over X and record its free energy."""
+        start_time = time.perf_counter()
+        X = X.astype(self.generative_coefs_[0].dtype, copy=False)
+        n_rows = X.shape[0]
+        order = self._rng.permutation(n_rows) if self.shuffle else None
+        model = {
+            "gen_coefs": self.generative_coefs_,
+            "gen_intercepts": self.generative_intercepts_,
+            "rec_coefs": self.recognition_coefs_,
+            "rec_intercepts": self.recognition_intercepts_,
+        }
+        total = 0.0
+        for batch in gen_batches(n_rows, self.batch_size):
+            X_batch = X[batch] if order is None else X[order[batch]]
+            total += wake_sleep_step(model, X_batch, rates, self._rng)
+
+        self.n_iter_ += 1
+        self._check_finite(rates)
+        self.loss_curve_.append(total / n_rows)
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] Iteration {self.n_iter_}, "
+                f"free energy = {self.loss_curve_[-1]:.4f} nats per row, "
+                f"time = {time.perf_counter() - start_time:.2f}s"
+            )
+
+    def _check_finite(self, rates):
+        params = [
+            *self.generative_coefs_,
+            *self.generative_intercepts_,
+            *self.recognition_coefs_,
+            *self.recognition_intercepts_,
+        ]
+        if not all(np.isfinite(param).all() for param in params):
+            raise FloatingPointError(
+                f"Training diverged in epoch {self.n_iter_}: a parameter became "
+                f"NaN or infinite with learning rates {rates}. Use a smaller "
+                "learning_rate."
+            )
+
+    def _params_as(self, network, dtype):
+        """Return one network's (coefs, intercepts), cast to ``dtype``."""
+        coefs = getattr(self, f"{network}_coefs_")
+        intercepts = getattr(self, f"{network}_intercepts_")
+        if dtype is None:
+            return coefs, intercepts
+        return (
+            [coef.astype(dtype, copy=False) for coef in coefs],
+            [intercept.astype(dtype, copy=False) for intercept in intercepts],
+        )
+
+    def _row_chunks(self, n_rows, dtype):
+        """Yield row slices whose intermediate arrays fit the working memory."""
+        units_per_row = self.n_features_in_ + 3 * self._n_features_out
+        row_bytes = units_per_row * np.dtype(dtype).itemsize
+        return gen_batches(n_rows, rows_per_chunk(row_bytes, n_rows))
+
+
+HelmholtzMachineEstimator = HelmholtzMachine

@@ -1,0 +1,132 @@
+"""Sampling, log-probabilities and wake-sleep gradients of a layered sigmoid
+belief network.
+
+Layer 0 is the data layer and layer ``L`` the top hidden layer. Every
+function takes the parameters as plain lists in the estimator's layout:
+
+- ``gen_coefs[i]``, shape ``(n_units[i + 1], n_units[i])``, and
+  ``gen_intercepts[i]``, shape ``(n_units[i],)``: the generative logits of
+  layer ``i`` are ``h[i + 1] @ gen_coefs[i] + gen_intercepts[i]``;
+  ``gen_intercepts[L]`` holds the prior logits of the top layer.
+- ``rec_coefs[i]``, shape ``(n_units[i], n_units[i + 1])``, and
+  ``rec_intercepts[i]``, shape ``(n_units[i + 1],)``: the recognition logits
+  of layer ``i + 1`` are ``h[i] @ rec_coefs[i] + rec_intercepts[i]``.
+
+A list ``layers`` holds one binary matrix per layer, ``layers[0]`` the data
+rows, each of shape ``(n_rows, n_units[i])``.
+"""
+
+import numpy as np
+from scipy.special import expit, log_expit
+
+
+def sample_bernoulli(prob, rng):
+    """Draw ``u < prob`` elementwise; return 0/1 values in ``prob``'s dtype."""
+    uniform = rng.random(prob.shape, dtype=prob.dtype)
+    return np.less(uniform, prob, out=uniform).astype(prob.dtype, copy=False)
+
+
+def log_bernoulli(h, logits):
+    """Return log p(h | logits) summed over units, one value per row.
+
+    log p = h * a + log sigmoid(-a) for a binary h and logit a; it is exact
+    for any finite logit and also gives the cross-entropy for h in [0, 1].
+    """
+    return (h * logits).sum(axis=1) + log_expit(-logits).sum(axis=1)
+
+
+def generative_logits(gen_coefs, gen_intercepts, layers):
+    """Return the generative logits of every layer given the layer above.
+
+    Entry ``i`` holds the logits of layer ``i`` given ``layers[i + 1]``; the
+    last entry is the top prior, broadcast over the rows.
+    """
+    n_layers = len(gen_coefs)
+    logits = [layers[i + 1] @ gen_coefs[i] + gen_intercepts[i] for i in range(n_layers)]
+    top = np.broadcast_to(gen_intercepts[n_layers], layers[n_layers].shape)
+    logits.append(top)
+    return logits
+
+
+def recognition_logits(rec_coefs, rec_intercepts, layers):
+    """Return the recognition logits of layers 1..L given the layer below."""
+    return [layers[i] @ rec_coefs[i] + rec_intercepts[i] for i in range(len(rec_coefs))]
+
+
+def log_joint_generative(gen_coefs, gen_intercepts, layers):
+    """Return log p_G(h_0, h_1, ..., h_L) per row."""
+    logits = generative_logits(gen_coefs, gen_intercepts, layers)
+    return sum(log_bernoulli(h, a) for h, a in zip(layers, logits))
+
+
+def log_conditional_recognition(rec_coefs, rec_intercepts, layers):
+    """Return log p_R(h_1, ..., h_L | h_0) per row."""
+    logits = recognition_logits(rec_coefs, rec_intercepts, layers)
+    return sum(log_bernoulli(h, a) for h, a in zip(layers[1:], logits))
+
+
+def recognize(rec_coefs, rec_intercepts, X, rng):
+    """Sample an explanation of each row of X bottom-up; return all layers."""
+    layers = [X]
+    for coef, intercept in zip(rec_coefs, rec_intercepts):
+        prob = expit(layers[-1] @ coef + intercept)
+        layers.append(sample_bernoulli(prob, rng))
+    return layers
+
+
+def recognition_means(rec_coefs, rec_intercepts, X):
+    """Return p_R(h_i = 1) of every hidden layer, feeding probabilities up."""
+    means = []
+    below = X
+    for coef, intercept in zip(rec_coefs, rec_intercepts):
+        below = expit(below @ coef + intercept)
+        means.append(below)
+    return means
+
+
+def dream(gen_coefs, gen_intercepts, n_rows, rng):
+    """Sample ``n_rows`` complete states top-down; return all layers."""
+    top_intercept = gen_intercepts[-1]
+    top_prob = np.broadcast_to(expit(top_intercept), (n_rows, top_intercept.shape[0]))
+    layers = [sample_bernoulli(np.ascontiguousarray(top_prob), rng)]
+    for coef, intercept in zip(reversed(gen_coefs), reversed(gen_intercepts[:-1])):
+        prob = expit(layers[0] @ coef + intercept)
+        layers.insert(0, sample_bernoulli(prob, rng))
+    return layers
+
+
+def delta_rule_gradients(errors, inputs):
+    """Return the row-mean delta-rule gradients ``inputs[i].T @ errors[i] / n``.
+
+    ``errors`` holds the state minus its predicted probability for each
+    predicted layer, and ``inputs`` the states of the layers that predicted
+    them. There may be one more error than inputs: the top prior has no
+    input, so it gets an intercept gradient only.
+    Returns ``(coef_grads, intercept_grads)``.
+    """
+    n_rows = errors[0].shape[0]
+    coef_grads = [below.T @ error / n_rows for below, error in zip(inputs, errors)]
+    intercept_grads = [error.mean(axis=0) for error in errors]
+    return coef_grads, intercept_grads
+
+
+def wake_gradients(gen_coefs, gen_intercepts, layers):
+    """Return the row-mean gradient of log p_G(h_0, ..., h_L) in G.
+
+    Each layer's gradient is the delta rule: the state minus its generative
+    probability, times the state of the layer above.
+    Returns ``(coef_grads, intercept_grads)`` in the parameters' layout.
+    """
+    logits = generative_logits(gen_coefs, gen_intercepts, layers)
+    errors = [h - expit(a) for h, a in zip(layers, logits)]
+    return delta_rule_gradients(errors, layers[1:])
+
+
+def sleep_gradients(rec_coefs, rec_intercepts, layers):
+    """Return the row-mean gradient of log p_R(h_1, ..., h_L | h_0) in R.
+
+    Returns ``(coef_grads, intercept_grads)`` in the parameters' layout.
+    """
+    logits = recognition_logits(rec_coefs, rec_intercepts, layers)
+    errors = [h - expit(a) for h, a in zip(layers[1:], logits)]
+    return delta_rule_gradients(errors, layers[:-1])
