@@ -81,7 +81,7 @@ def brute_force_log_marginal(gen_coefs, gen_intercepts, X):
 
 
 def fitted_machine(n_features, hidden_layer_sizes):
-    """Fit a machine for one epoch on random binary data to get a fitted estimator."""
+    """Fit a machine with max_iter=1 on random binary data to get a fitted estimator."""
     rng = np.random.default_rng(0)
     X = rng.integers(0, 2, size=(20, n_features)).astype(np.float64)
     machine = HelmholtzMachine(
@@ -158,7 +158,7 @@ def test_log_marginal_matches_brute_force(n_features, hidden_layer_sizes):
     assert_allclose(result, expected, rtol=0, atol=1e-10)
 
 
-def test_score_samples_repeated_rows():
+def test_score_samples_random_rows():
     machine = machine_with_random_network(4, (3, 2), seed=11)
     rng = np.random.default_rng(12)
     X = rng.integers(0, 2, size=(50, 4)).astype(np.float64)

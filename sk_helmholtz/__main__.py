@@ -1,0 +1,5 @@
+"""Run the 3x3 bars demonstration: ``python -m sk_helmholtz``."""
+
+from .demo import main
+
+main()

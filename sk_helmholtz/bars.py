@@ -1,0 +1,97 @@
+"""The bars world: a small binary distribution with exact model comparison.
+
+In the 3x3 bars world each image is a 3x3 grid, flattened row by row into 9
+bits. An image shows either vertical bars (some but not all of the three
+columns on) or horizontal bars (some but not all of the three rows on).
+Vertical images occur twice as often as horizontal ones, and within each
+orientation the six images are equally likely: 1/9 for each vertical image
+and 1/18 for each horizontal one. The other 500 of the 512 images never
+occur.
+"""
+
+import itertools
+
+import numpy as np
+
+
+def bars_world(size=3):
+    """Return the images of the ``size`` x ``size`` bars world and their probabilities.
+
+    Parameters
+    ----------
+    size : int, default=3
+        Side of the square image.
+
+    Returns
+    -------
+    patterns : ndarray of shape (n_patterns, size * size)
+        Every image with nonzero probability, as 0/1 float rows; vertical
+        images first.
+
+    probabilities : ndarray of shape (n_patterns,)
+        Probability of each image: vertical images share 2/3 and horizontal
+        images 1/3, equally within each orientation.
+
+    Examples
+    --------
+    >>> from sk_helmholtz.bars import bars_world
+    >>> patterns, probabilities = bars_world()
+    >>> patterns.shape
+    (12, 9)
+    >>> float(probabilities.sum())
+    1.0
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or size < 2:
+        raise ValueError(f"size must be an integer of at least 2, got {size!r}.")
+    subsets = [
+        np.array(bits, dtype=float)
+        for bits in itertools.product([0, 1], repeat=size)
+        if 0 < sum(bits) < size
+    ]
+    vertical = [np.tile(bits, size) for bits in subsets]
+    horizontal = [np.repeat(bits, size) for bits in subsets]
+    patterns = np.array(vertical + horizontal)
+    n_each = len(subsets)
+    probabilities = np.concatenate(
+        [np.full(n_each, (2 / 3) / n_each), np.full(n_each, (1 / 3) / n_each)]
+    )
+    return patterns, probabilities
+
+
+def all_binary_vectors(n_features):
+    """Return all ``2**n_features`` binary vectors as rows, in counting order.
+
+    Row ``k`` holds the bits of the integer ``k``, most significant first.
+    """
+    if n_features > 24:
+        raise ValueError(
+            f"all_binary_vectors({n_features}) would list 2**{n_features} rows; "
+            "use at most 24 features."
+        )
+    codes = np.arange(2**n_features)[:, np.newaxis]
+    shifts = np.arange(n_features - 1, -1, -1)
+    return ((codes >> shifts) & 1).astype(float)
+
+
+def kl_divergence(model, patterns, probabilities):
+    """Return KL[p, p_G] in nats from the world ``p`` to a fitted model.
+
+    ``patterns`` and ``probabilities`` list every image the world can
+    produce; the model's probabilities come from its exact
+    ``score_samples``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_helmholtz import HelmholtzMachine
+    >>> from sk_helmholtz.bars import bars_world, kl_divergence
+    >>> patterns, probabilities = bars_world()
+    >>> model = HelmholtzMachine((6, 1), init="zeros", max_iter=1).fit(patterns[:1])
+    >>> for params in (model.generative_coefs_, model.generative_intercepts_):
+    ...     for param in params:
+    ...         param[...] = 0.0
+    >>> round(kl_divergence(model, patterns, probabilities), 4)  # log 512 - H(p)
+    3.7471
+    """
+    log_model = model.score_samples(patterns)
+    return float(np.sum(probabilities * (np.log(probabilities) - log_model)))
