@@ -11,10 +11,10 @@ above, and the data term is one matrix product per block of rows and states.
 """
 
 import numpy as np
-from scipy.special import log_expit, logsumexp
+from scipy.special import logsumexp
 from sklearn import get_config
 
-from ._network import log_bernoulli
+from ._network import log_bernoulli, softplus
 
 # Exact scoring enumerates all 2**n states of each hidden layer, so the width
 # of a hidden layer and the number of state pairs between two adjacent hidden
@@ -111,7 +111,7 @@ def log_mixture(rows_of, n_rows, log_upper, coef, intercept):
         logits = states @ coef + intercept
         # log p(y | t) = y . a_t + sum_j log sigmoid(-a_tj), so the data term
         # of a whole chunk is one matrix product plus a per-state offset.
-        offset = log_expit(-logits).sum(axis=1) + log_upper[state_start:state_stop]
+        offset = log_upper[state_start:state_stop] - softplus(logits).sum(axis=1)
         for row_start in range(0, n_rows, rows_per_chunk):
             row_stop = min(row_start + rows_per_chunk, n_rows)
             log_joint = rows_of(row_start, row_stop) @ logits.T

@@ -1,14 +1,12 @@
 """One wake-sleep update of a layered sigmoid belief network."""
 
-from scipy.special import expit
-
 from ._network import (
-    delta_rule_gradients,
     dream,
+    expit,
     generative_logits,
     log_bernoulli,
+    recognition_logits,
     sample_bernoulli,
-    sleep_gradients,
 )
 
 
@@ -17,16 +15,36 @@ def _wake_sample(rec_coefs, rec_intercepts, X, rng):
     layers = [X]
     log_recognition = 0.0
     for coef, intercept in zip(rec_coefs, rec_intercepts):
-        logits = layers[-1] @ coef + intercept
+        logits = layers[-1] @ coef
+        logits += intercept
         state = sample_bernoulli(expit(logits), rng)
         log_recognition = log_recognition + log_bernoulli(state, logits)
         layers.append(state)
     return layers, log_recognition
 
 
-def _apply(params, grads, rates):
-    for param, grad, rate in zip(params, grads, rates):
-        param += rate * grad
+def _errors_in_place(states, logits):
+    """Overwrite each logits array with ``state - sigmoid(logit)``; return them."""
+    for state, logit in zip(states, logits):
+        expit(logit, out=logit)
+        logit -= state
+        logit *= -1.0
+    return logits
+
+
+def _delta_rule_update(coefs, intercepts, errors, inputs, rates):
+    """Add the row-mean delta-rule step ``rate * inputs.T @ errors / n``.
+
+    The errors are scaled in place first, so each step costs one matrix
+    product and one addition into the parameter. ``intercepts`` may have one
+    more entry than ``coefs`` (the top prior), which takes the last rate.
+    """
+    n_rows = errors[0].shape[0]
+    for index, error in enumerate(errors):
+        error *= rates[min(index, len(rates) - 1)] / n_rows
+        intercepts[index] += error.sum(axis=0)
+        if index < len(coefs):
+            coefs[index] += inputs[index].T @ error
 
 
 def wake_sleep_step(model, X, rates, rng):
@@ -49,21 +67,19 @@ def wake_sleep_step(model, X, rates, rng):
     layers, log_recognition = _wake_sample(rec_coefs, rec_intercepts, X, rng)
     gen_logits = generative_logits(gen_coefs, gen_intercepts, layers)
     log_generative = sum(log_bernoulli(h, a) for h, a in zip(layers, gen_logits))
-    errors = [h - expit(a) for h, a in zip(layers, gen_logits)]
-    coef_grads, intercept_grads = delta_rule_gradients(errors, layers[1:])
+    gen_logits[-1] = gen_logits[-1].copy()  # a read-only view of the top prior
+    errors = _errors_in_place(layers, gen_logits)
 
-    _apply(gen_coefs, coef_grads, rates)
-    _apply(gen_intercepts, intercept_grads, [*rates, rates[-1]])
+    _delta_rule_update(gen_coefs, gen_intercepts, errors, layers[1:], rates)
 
     # Sleep phase: dream with the updated generative network, then move the
     # recognition network toward recovering the dream's hidden causes. This
     # follows KL[p_G(h | x), p_R(h | x)], the reverse of the divergence the
     # wake phase reduces, because that gradient needs only local terms.
     dreamed = dream(gen_coefs, gen_intercepts, X.shape[0], rng)
-    coef_grads, intercept_grads = sleep_gradients(rec_coefs, rec_intercepts, dreamed)
+    rec_logits = recognition_logits(rec_coefs, rec_intercepts, dreamed)
+    errors = _errors_in_place(dreamed[1:], rec_logits)
 
-    _apply(rec_coefs, coef_grads, rates)
-    _apply(rec_intercepts, intercept_grads, rates)
+    _delta_rule_update(rec_coefs, rec_intercepts, errors, dreamed[:-1], rates)
 
     return float((log_recognition - log_generative).sum())
-
