@@ -11,7 +11,6 @@ above, and the data term is one matrix product per block of rows and states.
 """
 
 import numpy as np
-from scipy.special import logsumexp
 from sklearn import get_config
 
 from ._network import log_bernoulli, softplus
@@ -22,6 +21,9 @@ from ._network import log_bernoulli, softplus
 # features; 2**30 state pairs take about ten seconds on a 2-core machine.
 MAX_EXACT_UNITS = 20
 MAX_STATE_PAIRS = 2**30
+
+# Largest working array of exact scoring, in bytes.
+BLOCK_BYTES = 64 * 2**20
 
 
 def binary_states(start, stop, n_units, dtype=np.float64):
@@ -79,11 +81,13 @@ def rows_per_chunk(row_bytes, n_rows):
 def _block_sizes(n_rows, n_states, n_lower, itemsize):
     """Return (states per block, rows per chunk) that fit the working memory.
 
-    Half of scikit-learn's ``working_memory`` setting holds the logits of a
-    block of upper-layer states, the other half the joint log-probabilities
-    of a chunk of rows with that block.
+    Each of two arrays gets half of the budget: the logits of a block of
+    upper-layer states, and the joint log-probabilities of a chunk of rows
+    with that block. The budget is scikit-learn's ``working_memory`` setting,
+    capped at ``BLOCK_BYTES`` so the arrays stay small enough to be reused
+    from cache between the matrix product and the log-sum-exp.
     """
-    budget = working_memory_bytes() // 2
+    budget = min(working_memory_bytes(), BLOCK_BYTES) // 2
     states = int(min(n_states, max(1, budget // (2 * n_lower * itemsize))))
     rows = int(min(max(n_rows, 1), max(1, budget // (2 * states * itemsize))))
     return states, rows
@@ -116,9 +120,21 @@ def log_mixture(rows_of, n_rows, log_upper, coef, intercept):
             row_stop = min(row_start + rows_per_chunk, n_rows)
             log_joint = rows_of(row_start, row_stop) @ logits.T
             log_joint += offset
-            block_sum = logsumexp(log_joint, axis=1)
+            block_sum = _logsumexp_rows_in_place(log_joint)
             np.logaddexp(result[row_start:row_stop], block_sum, out=result[row_start:row_stop])
     return result
+
+
+def _logsumexp_rows_in_place(values):
+    """Return log sum_j exp(values[i, j]) per row, overwriting ``values``.
+
+    Every entry must be finite, which holds for log-probabilities computed
+    from finite parameters.
+    """
+    row_max = values.max(axis=1)
+    values -= row_max[:, np.newaxis]
+    np.exp(values, out=values)
+    return row_max + np.log(values.sum(axis=1))
 
 
 def log_hidden_marginal(gen_coefs, gen_intercepts):
