@@ -10,6 +10,7 @@ occur.
 """
 
 import itertools
+from numbers import Integral
 
 import numpy as np
 
@@ -41,8 +42,9 @@ def bars_world(size=3):
     >>> float(probabilities.sum())
     1.0
     """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 2:
+    if isinstance(size, bool) or not isinstance(size, Integral) or size < 2:
         raise ValueError(f"size must be an integer of at least 2, got {size!r}.")
+    size = int(size)
     subsets = [
         np.array(bits, dtype=float)
         for bits in itertools.product([0, 1], repeat=size)
@@ -63,6 +65,8 @@ def all_binary_vectors(n_features):
 
     Row ``k`` holds the bits of the integer ``k``, most significant first.
     """
+    if isinstance(n_features, bool) or not isinstance(n_features, Integral) or n_features < 1:
+        raise ValueError(f"n_features must be a positive integer, got {n_features!r}.")
     if n_features > 24:
         raise ValueError(
             f"all_binary_vectors({n_features}) would list 2**{n_features} rows; "

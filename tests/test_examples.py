@@ -1,0 +1,173 @@
+"""The example scripts and ``python -m sk_helmholtz``, run as subprocesses.
+
+Every run uses small settings and ``-W error``, so a warning in a script
+fails its test as it would in the suite.
+"""
+
+import math
+import os
+import re
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+BARS_SCRIPT = EXAMPLES / "bars_demonstration.py"
+DIGITS_SCRIPT = EXAMPLES / "digits_pipeline.py"
+SMALL_BARS_ARGS = ["--updates", "2000", "--samples", "2000"]
+TABLE_HEADER = re.compile(r"^pattern\s+world p\s+model p_G\s+sampled$", re.MULTILINE)
+FINAL_KL = re.compile(r"^final exact KL\[p, p_G\] = (\d+\.\d{4}) nats$", re.MULTILINE)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run_python(args, cwd, env=None):
+    """Run ``python -W error ARGS`` in ``cwd`` and return the completed process."""
+    return subprocess.run(
+        [sys.executable, "-W", "error", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def png_size(path):
+    """Return (width, height) from the IHDR chunk of a PNG file."""
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, f"{path} is not a PNG file"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def final_kl(stdout):
+    match = FINAL_KL.search(stdout)
+    assert match is not None, f"no final KL line in output:\n{stdout}"
+    return float(match.group(1))
+
+
+def test_module_prints_table_and_final_kl(tmp_path):
+    result = run_python(["-m", "sk_helmholtz", *SMALL_BARS_ARGS], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "after   2000 updates: KL[p, p_G] = " in result.stdout
+    assert TABLE_HEADER.search(result.stdout)
+    assert 0 < final_kl(result.stdout) < 512
+    assert re.search(r"^training took \d+\.\d s$", result.stdout, re.MULTILINE)
+
+
+def test_module_rejects_zero_updates(tmp_path):
+    result = run_python(["-m", "sk_helmholtz", "--updates", "0"], tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage:")
+    assert "--updates and --samples must be positive" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bars_script_writes_figures(tmp_path):
+    pytest.importorskip("matplotlib")
+    output_dir = tmp_path / "figures"
+
+    result = run_python(
+        [str(BARS_SCRIPT), *SMALL_BARS_ARGS, "--output-dir", str(output_dir)], tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "3x3 bars world: 12 images of 9 pixels" in result.stdout
+    assert "drew 2000 training images with seed 0" in result.stdout
+    assert "after   2000 updates: KL[p, p_G] = " in result.stdout
+    assert TABLE_HEADER.search(result.stdout)
+    assert 0 < final_kl(result.stdout) < 512
+    for name in ("bars_kl_curve.png", "bars_patterns.png"):
+        path = output_dir / name
+        assert path.is_file(), f"{name} was not written"
+        assert f"wrote {path}" in result.stdout
+        width, height = png_size(path)
+        assert width >= 400
+        assert height >= 300
+
+
+def test_bars_script_defaults_to_current_folder(tmp_path):
+    pytest.importorskip("matplotlib")
+
+    result = run_python([str(BARS_SCRIPT), "--updates", "500", "--samples", "500"], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bars_kl_curve.png").is_file()
+    assert (tmp_path / "bars_patterns.png").is_file()
+
+
+def test_bars_script_without_matplotlib(tmp_path):
+    # A package named matplotlib that fails to import hides the real one.
+    blocker = tmp_path / "blocker" / "matplotlib"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('matplotlib is blocked')\n")
+    env = {**os.environ, "PYTHONPATH": str(blocker.parent)}
+
+    result = run_python([str(BARS_SCRIPT), *SMALL_BARS_ARGS], tmp_path, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert TABLE_HEADER.search(result.stdout)
+    assert "matplotlib is not installed, so the figures were skipped" in result.stdout
+    assert 'install the plot extra (pip install "sk-helmholtz[plot]")' in result.stdout
+    assert list(tmp_path.glob("*.png")) == []
+
+
+def test_bars_script_matches_module(tmp_path):
+    # Both train on the same images with the same seed, so chunking the
+    # updates differently must not change the result.
+    args = [*SMALL_BARS_ARGS, "--seed", "3"]
+    module = run_python(["-m", "sk_helmholtz", *args], tmp_path)
+    script = run_python([str(BARS_SCRIPT), *args, "--output-dir", str(tmp_path)], tmp_path)
+
+    assert module.returncode == 0, module.stderr
+    assert script.returncode == 0, script.stderr
+    assert final_kl(script.stdout) == final_kl(module.stdout)
+    assert TABLE_HEADER.search(script.stdout)
+    module_table = module.stdout[TABLE_HEADER.search(module.stdout).start() :]
+    script_table = script.stdout[TABLE_HEADER.search(script.stdout).start() :]
+    assert script_table.split("\n\n")[0] == module_table.split("\n\n")[0]
+
+
+def test_bars_script_rejects_zero_updates(tmp_path):
+    result = run_python([str(BARS_SCRIPT), "--updates", "0"], tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage:")
+    assert "--updates must be a positive integer, got 0" in result.stderr
+
+
+def test_digits_script_quick(tmp_path):
+    result = run_python([str(DIGITS_SCRIPT), "--quick"], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    stdout = result.stdout
+    assert "digits: 1347 training and 450 test rows of 64 pixels" in stdout
+    best_params = re.search(
+        r"^best parameters: \{'hidden_layer_sizes': \(\d+,\), 'learning_rate': 0\.1\}$",
+        stdout,
+        re.MULTILINE,
+    )
+    assert best_params is not None, stdout
+
+    log_likelihood = re.search(
+        r"^held-out test log-likelihood: (-\d+\.\d+) nats per row$", stdout, re.MULTILINE
+    )
+    assert log_likelihood is not None, stdout
+    # The uniform distribution over 64 bits scores -64 log 2 = -44.4 nats per
+    # row, and even 3 epochs of wake-sleep must do better.
+    assert -64 * math.log(2) < float(log_likelihood.group(1)) < 0
+
+    accuracies = re.findall(
+        r"^test accuracy, logistic regression on .*: (\d\.\d{3})$", stdout, re.MULTILINE
+    )
+    assert len(accuracies) == 2, stdout
+    helmholtz_accuracy, pixel_accuracy = (float(value) for value in accuracies)
+    # Chance accuracy for ten classes is 0.1.
+    assert 0.2 < helmholtz_accuracy <= 1
+    assert 0.9 < pixel_accuracy <= 1
+
