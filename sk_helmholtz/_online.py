@@ -47,10 +47,12 @@ def _online_epoch_kernel(X, gen_coefs, gen_intercepts, rec_coefs, rec_intercepts
         below = x
         for i in range(n_layers):
             state = wake_states[i]
+            coef = rec_coefs[i]
+            intercept = rec_intercepts[i]
             for j in range(state.shape[0]):
-                a = rec_intercepts[i][j]
+                a = intercept[j]
                 for k in range(below.shape[0]):
-                    a += below[k] * rec_coefs[i][k, j]
+                    a += below[k] * coef[k, j]
                 p = 0.5 + 0.5 * np.tanh(0.5 * a)
                 state[j] = 1.0 if uniforms[row, draw] < p else 0.0
                 draw += 1
@@ -89,10 +91,12 @@ def _online_epoch_kernel(X, gen_coefs, gen_intercepts, rec_coefs, rec_intercepts
         for i in range(n_layers - 1, -1, -1):
             upper = sleep_states[i + 1]
             state = sleep_states[i]
+            coef = gen_coefs[i]
+            intercept = gen_intercepts[i]
             for j in range(state.shape[0]):
-                a = gen_intercepts[i][j]
+                a = intercept[j]
                 for k in range(upper.shape[0]):
-                    a += upper[k] * gen_coefs[i][k, j]
+                    a += upper[k] * coef[k, j]
                 p = 0.5 + 0.5 * np.tanh(0.5 * a)
                 state[j] = 1.0 if uniforms[row, draw] < p else 0.0
                 draw += 1
