@@ -24,12 +24,15 @@ from ._validation import (
     check_exact_widths,
     check_hidden_layer_sizes,
     check_learning_rates,
+    check_log_probability_range,
     check_n_samples,
     check_parameter_memory,
     check_pickled_version,
     check_same_hidden_layer_sizes,
     check_unit_interval,
     installed_version,
+    log_probability_bound,
+    log_probability_limit,
     validate_X,
 )
 from ._wake_sleep import wake_sleep_step
@@ -174,6 +177,10 @@ class HelmholtzMachine(
     hidden layers. It works in blocks sized by scikit-learn's
     ``working_memory`` setting.
 
+    A pickled machine loads only with the major.minor version of
+    sk_helmholtz that saved it. Loading it with another version raises a
+    ValueError.
+
     Examples
     --------
     >>> import numpy as np
@@ -241,6 +248,12 @@ class HelmholtzMachine(
         -------
         self : HelmholtzMachine
             The fitted estimator.
+
+        Raises
+        ------
+        FloatingPointError
+            If training diverges. The machine keeps the parameters from
+            before the failed epoch.
         """
         self._validate_params()
         fitted = hasattr(self, "generative_coefs_")
@@ -272,6 +285,12 @@ class HelmholtzMachine(
         -------
         self : HelmholtzMachine
             The updated estimator.
+
+        Raises
+        ------
+        FloatingPointError
+            If training diverges. The machine keeps the parameters from
+            before this call.
         """
         self._validate_params()
         first_call = not hasattr(self, "generative_coefs_")
@@ -354,7 +373,8 @@ class HelmholtzMachine(
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
         rng = self._rng if random_state is None else as_generator(random_state)
-        gen_coefs, gen_intercepts = self._params_as("generative", None)
+        dtype = self.generative_coefs_[0].dtype
+        gen_coefs, gen_intercepts = self._params_as("generative", dtype)
         samples = np.empty((n_samples, self.n_features_in_), dtype=gen_coefs[0].dtype)
         for rows in self._row_chunks(n_samples, gen_coefs[0].dtype):
             n_rows = rows.stop - rows.start
@@ -473,18 +493,24 @@ class HelmholtzMachine(
             )
 
     def _run_checked_epoch(self, X, rates):
-        """Run one epoch; if training diverged, restore the parameters and raise.
+        """Run one epoch, and restore the parameters and raise if it diverged.
 
-        Overflow inside the epoch gives no warning. A parameter or a free
-        energy that is NaN or infinite at the end of the epoch raises
-        FloatingPointError, and the model keeps the parameters, ``n_iter_``
-        and ``loss_curve_`` it had before the epoch.
+        Overflow inside the epoch gives no warning. Instead, the epoch raises
+        FloatingPointError when its free energy is NaN or infinite, or when a
+        parameter is NaN or so large that log-probabilities could overflow
+        the parameters' dtype. The model then keeps the parameters,
+        ``n_iter_`` and ``loss_curve_`` it had before the epoch.
         """
-        saved = {name: [param.copy() for param in getattr(self, name)] for name in PARAMETERS}
+        saved = {name: [p.copy() for p in getattr(self, name)] for name in PARAMETERS}
         with np.errstate(over="ignore", invalid="ignore"):
             self._run_epoch(X, rates)
-        params = [param for name in PARAMETERS for param in getattr(self, name)]
-        if np.isfinite(self.loss_curve_[-1]) and all(np.isfinite(p).all() for p in params):
+        dtype = self.generative_coefs_[0].dtype
+        in_range = all(
+            log_probability_bound(*self._params_as(network, None))
+            <= log_probability_limit(dtype)
+            for network in ("generative", "recognition")
+        )
+        if in_range and np.isfinite(self.loss_curve_[-1]):
             return
 
         epoch = self.n_iter_
@@ -493,10 +519,10 @@ class HelmholtzMachine(
         self.n_iter_ -= 1
         self.loss_curve_.pop()
         raise FloatingPointError(
-            f"Training diverged in epoch {epoch}: a parameter or the free energy "
-            f"became NaN or infinite with learning rates {rates}. The parameters "
-            f"are left as they were after epoch {epoch - 1}. Use a smaller "
-            "learning_rate."
+            f"Training diverged in epoch {epoch}: the free energy or a parameter "
+            f"became NaN, infinite or too large for {dtype.name} with learning "
+            f"rates {rates}. The model keeps its parameters from before this "
+            f"epoch (n_iter_={epoch - 1}). Use a smaller learning_rate."
         )
 
     def __getstate__(self):
@@ -508,11 +534,16 @@ class HelmholtzMachine(
         super().__setstate__(state)
 
     def _params_as(self, network, dtype):
-        """Return one network's (coefs, intercepts), cast to ``dtype``."""
+        """Return one network's (coefs, intercepts), cast to ``dtype``.
+
+        With a dtype, raise ValueError first if log-probabilities could
+        overflow it.
+        """
         coefs = getattr(self, f"{network}_coefs_")
         intercepts = getattr(self, f"{network}_intercepts_")
         if dtype is None:
             return coefs, intercepts
+        check_log_probability_range(coefs, intercepts, dtype, network)
         return (
             [coef.astype(dtype, copy=False) for coef in coefs],
             [intercept.astype(dtype, copy=False) for intercept in intercepts],

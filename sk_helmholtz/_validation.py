@@ -15,6 +15,9 @@ MAX_PARAMETER_BYTES = 2**30
 # Key of the package version in a pickled estimator's state.
 PICKLE_VERSION_KEY = "_sk_helmholtz_version"
 
+# Number of feature names that an error message lists before it abbreviates.
+MAX_SHOWN_NAMES = 10
+
 # Largest layer width whose state count is also written out in decimal in
 # error messages; 2**64 has 20 digits.
 MAX_PRINTED_STATE_BITS = 64
@@ -24,9 +27,9 @@ def validate_X(estimator, X, *, reset):
     """Validate X with scikit-learn's ``validate_data``; add the fix to its errors.
 
     Returns X as a 2-D float64 or float32 array. The value checks and their
-    order are scikit-learn's, so its estimator checks still apply. The
-    failure path inspects X once more to name the offending value and say
-    what to do.
+    order are scikit-learn's, so its estimator checks still apply. On
+    failure, X is inspected once more to name the offending value and add
+    the fix to the message.
     """
     try:
         return validate_data(estimator, X, dtype=[np.float64, np.float32], reset=reset)
@@ -51,10 +54,13 @@ def _explain_invalid_X(estimator, X, reset, message):
     columns = getattr(X, "columns", None)
     if not reset and fitted_names is not None and columns is not None:
         if list(map(str, columns)) != list(fitted_names):
+            listed_names = ", ".join(map(repr, fitted_names[:MAX_SHOWN_NAMES]))
+            if len(fitted_names) > MAX_SHOWN_NAMES:
+                listed_names += f", ... ({len(fitted_names)} in all)"
             return (
                 f"{message.rstrip()}\nRename and order the columns of X as in "
-                f"fit: {list(fitted_names)}, for example "
-                "X[model.feature_names_in_] once the names match."
+                f"fit: [{listed_names}], for example with X[model.feature_names_in_] "
+                "once the names match."
             )
 
     try:
@@ -69,7 +75,7 @@ def _explain_invalid_X(estimator, X, reset, message):
         )
     except (TypeError, ValueError):
         if sp.issparse(X):
-            return None  # scikit-learn's message already says to call toarray().
+            return None  # scikit-learn's message already suggests toarray().
         if np.iscomplexobj(X):
             return (
                 f"{message.rstrip()}\n{name} needs real numbers. Pass the real "
@@ -77,8 +83,9 @@ def _explain_invalid_X(estimator, X, reset, message):
             )
         return (
             f"{message.rstrip()}\n{name} needs a numeric array of shape "
-            "(n_samples, n_features). Encode categories as 0/1 columns (e.g. with sklearn.preprocessing.OneHotEncoder) "
-            "and impute missing entries before calling it."
+            "(n_samples, n_features). Encode categories as 0/1 columns "
+            "(e.g. with sklearn.preprocessing.OneHotEncoder) and impute "
+            "missing entries before calling it."
         )
 
     if values.ndim < 2:
@@ -114,7 +121,7 @@ def _explain_invalid_X(estimator, X, reset, message):
     if not reset and n_features_in is not None and n_columns != n_features_in:
         return (
             f"{message} Pass X with the {n_features_in} features seen in fit, "
-            f"or fit a new model on the {n_columns} features."
+            "or fit a new model on this X."
         )
     return None
 
@@ -246,6 +253,52 @@ def check_exact_widths(hidden_layer_sizes, max_units):
             )
 
 
+def log_probability_bound(coefs, intercepts):
+    """Return a float64 bound on |log p| of one complete state of a network.
+
+    For inputs in [0, 1] the logit of unit j lies within |b_j| + sum_k |W_kj|,
+    and one unit's log-probability h * a - softplus(a) within 2 |a| + log 2.
+    The bound adds these over every unit; it is inf or NaN when a parameter
+    is. ``intercepts`` may have one more entry than ``coefs`` (the top prior).
+    """
+    total = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for index, intercept in enumerate(intercepts):
+            reach = np.abs(intercept).astype(np.float64)
+            if index < len(coefs):
+                reach += np.abs(coefs[index]).sum(axis=0, dtype=np.float64)
+            total += float(np.sum(2 * reach + np.log(2)))
+    return total
+
+
+def log_probability_limit(dtype):
+    """Return the largest safe ``log_probability_bound`` for arithmetic in dtype.
+
+    It is a quarter of the largest finite value: a log-sum-exp subtracts two
+    such sums, and a factor of two more leaves room for rounding.
+    """
+    return float(np.finfo(dtype).max) / 4
+
+
+def check_log_probability_range(coefs, intercepts, dtype, network):
+    """Raise ValueError when this network's log-probabilities could overflow dtype."""
+    bound = log_probability_bound(coefs, intercepts)
+    limit = log_probability_limit(dtype)
+    if bound <= limit:
+        return
+    dtype_name = np.dtype(dtype).name
+    if np.dtype(dtype).itemsize < 8:
+        fix = "Pass X as float64, or refit with a smaller learning_rate."
+    else:
+        fix = "Refit with a smaller learning_rate."
+    raise ValueError(
+        f"The {network} parameters are too large for {dtype_name} arithmetic: "
+        f"sums of log-probabilities could reach {bound:.3g} nats, above the "
+        f"limit of {limit:.3g} for {dtype_name}, so results would overflow to "
+        f"inf or NaN. {fix}"
+    )
+
+
 def check_unit_interval(X):
     """Raise ValueError naming the first value of X outside [0, 1].
 
@@ -257,7 +310,7 @@ def check_unit_interval(X):
     outside = (X < 0) | (X > 1)
     row, column = np.argwhere(outside)[0]
     raise ValueError(
-        f"X contains {X[row, column]!r} at row {row}, column {column}, but "
+        f"X contains {X[row, column]} at row {row}, column {column}, but "
         "with binarize=None every value must lie in [0, 1]. Set binarize to "
         "a threshold (e.g. binarize=0.5) to turn X into bits, or scale X "
         "into [0, 1]."
@@ -304,24 +357,22 @@ def _minor_version(version):
 def check_pickled_version(pickled_version, class_name):
     """Raise ValueError unless a pickle comes from this major.minor version.
 
-    Patch releases keep the layout of the fitted attributes; other minor
-    versions may change it, so loading their pickles could give wrong
+    Patch releases keep the layout of the fitted attributes. Other minor
+    versions may change it, and loading their pickles could then give wrong
     results instead of an error.
     """
     current = installed_version()
-    if pickled_version is not None and _minor_version(pickled_version) == _minor_version(
-        current
-    ):
-        return
     if pickled_version is None:
         source = "a pickle that does not record its sk_helmholtz version"
+    elif _minor_version(pickled_version) == _minor_version(current):
+        return
     else:
         source = f"a pickle made with sk_helmholtz {pickled_version}"
-    same_minor = ".".join(_minor_version(current))
+    minor_series = ".".join(_minor_version(current)) + ".x"
     raise ValueError(
         f"Cannot load {class_name} from {source}: sk_helmholtz {current} is "
         f"installed, and pickles load only within one minor version "
-        f"({same_minor}.x) because the fitted attributes may change between "
+        f"({minor_series}) because the fitted attributes may change between "
         "minor versions. Refit the model with this version, or load it with "
         "the version that saved it."
     )
