@@ -329,9 +329,9 @@ class HelmholtzMachine(
         check_is_fitted(self)
         check_exact_widths(self._hidden_sizes(), MAX_EXACT_UNITS)
         check_exact_tractable(self._hidden_sizes())
-        X = self._validate_X(X, reset=False)
+        X = self._validate_X(X, reset=False, to_bits=False)
         gen_coefs, gen_intercepts = self._params_as("generative", X.dtype)
-        return log_marginal(gen_coefs, gen_intercepts, X)
+        return log_marginal(gen_coefs, gen_intercepts, X, to_bits=self._to_bits)
 
     def score(self, X, y=None):
         """Return the mean exact log-likelihood of the rows of X, in nats.

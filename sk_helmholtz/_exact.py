@@ -40,7 +40,7 @@ def check_exact_tractable(hidden_layer_sizes):
     for index, n_units in enumerate(hidden_layer_sizes, start=1):
         if n_units > MAX_EXACT_UNITS:
             raise ValueError(
-                f"Exact log-likelihood needs all 2**{n_units} = {2**n_units} states "
+                f"Exact log-likelihood needs all {_count(n_units)} states "
                 f"of hidden layer {index} ({n_units} units), but at most "
                 f"2**{MAX_EXACT_UNITS} states per layer can be enumerated. Use "
                 f"hidden layers of at most {MAX_EXACT_UNITS} units to score exactly."
@@ -49,12 +49,19 @@ def check_exact_tractable(hidden_layer_sizes):
         lower, upper = hidden_layer_sizes[index - 1], hidden_layer_sizes[index]
         if 2 ** (lower + upper) > MAX_STATE_PAIRS:
             raise ValueError(
-                f"Exact log-likelihood needs all 2**{lower + upper} = "
-                f"{2 ** (lower + upper)} state pairs of hidden layers {index} and "
+                f"Exact log-likelihood needs all {_count(lower + upper)} "
+                f"state pairs of hidden layers {index} and "
                 f"{index + 1} ({lower} and {upper} units), but at most "
                 f"2**{MAX_STATE_PAIRS.bit_length() - 1} pairs can be enumerated. "
                 "Make these two layers narrower to score exactly."
             )
+
+
+def _count(exponent):
+    """Return ``2**exponent`` as text, with its digits while they stay short."""
+    if exponent > 64:
+        return f"2**{exponent}"
+    return f"2**{exponent} = {2**exponent}"
 
 
 def exact_cost(n_units, n_rows):
@@ -137,12 +144,23 @@ def _logsumexp_rows_in_place(values):
     return row_max + np.log(values.sum(axis=1))
 
 
+def _log_top_prior(top_intercept):
+    """Return log p_G(h_L = s) for every state s of the top layer, in blocks."""
+    n_top = top_intercept.shape[0]
+    dtype = top_intercept.dtype
+    n_states = 2**n_top
+    states_per_block = _block_sizes(1, n_states, n_top, dtype.itemsize)[0]
+    log_prob = np.empty(n_states, dtype=dtype)
+    for start in range(0, n_states, states_per_block):
+        stop = min(start + states_per_block, n_states)
+        states = binary_states(start, stop, n_top, dtype)
+        log_prob[start:stop] = log_bernoulli(states, np.broadcast_to(top_intercept, states.shape))
+    return log_prob
+
+
 def log_hidden_marginal(gen_coefs, gen_intercepts):
     """Return log p_G(h_1 = s) for every state s of the first hidden layer."""
-    top_intercept = gen_intercepts[-1]
-    n_top = top_intercept.shape[0]
-    top_states = binary_states(0, 2**n_top, n_top, top_intercept.dtype)
-    log_prob = log_bernoulli(top_states, np.broadcast_to(top_intercept, top_states.shape))
+    log_prob = _log_top_prior(gen_intercepts[-1])
     for index in range(len(gen_coefs) - 1, 0, -1):
         n_lower = gen_coefs[index].shape[1]
         dtype = gen_coefs[index].dtype
@@ -156,12 +174,17 @@ def log_hidden_marginal(gen_coefs, gen_intercepts):
     return log_prob
 
 
-def log_marginal(gen_coefs, gen_intercepts, X):
-    """Return log p_G(x) for every row of X, summing out all hidden layers."""
+def log_marginal(gen_coefs, gen_intercepts, X, to_bits=None):
+    """Return log p_G(x) for every row of X, summing out all hidden layers.
+
+    ``to_bits``, when given, turns each chunk of rows of X into the model's
+    inputs (e.g. by a threshold), so X is never converted whole.
+    """
     check_exact_tractable([coef.shape[0] for coef in gen_coefs])
     log_first = log_hidden_marginal(gen_coefs, gen_intercepts)
 
     def rows_of(start, stop):
-        return X[start:stop]
+        rows = X[start:stop]
+        return rows if to_bits is None else to_bits(rows)
 
     return log_mixture(rows_of, X.shape[0], log_first, gen_coefs[0], gen_intercepts[0])
