@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._exact import MAX_EXACT_UNITS, check_exact_tractable, log_marginal, rows_per_chunk
 from ._network import dream, recognition_means
 from ._online import run_online_epoch
+from ._sparse import dense_rows, threshold_bits
 from ._validation import (
     PICKLE_VERSION_KEY,
     as_generator,
@@ -410,6 +411,7 @@ class HelmholtzMachine(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
@@ -425,15 +427,20 @@ class HelmholtzMachine(
         """Validate X and turn it into the bits the model works on.
 
         With ``to_bits=False`` the caller applies ``_to_bits`` itself, e.g.
-        to one chunk of rows at a time.
+        to one chunk of rows at a time. Sparse X stays sparse (CSR) unless a
+        negative ``binarize`` turns its implicit zeros into ones.
         """
         check_binarize(self.binarize)
         X = validate_X(self, X, reset=reset)
         if self.binarize is None:
             check_unit_interval(X)
-        return self._to_bits(X) if to_bits else X
+        if not to_bits or self.binarize is None:
+            return X
+        return threshold_bits(X, self.binarize)
 
     def _to_bits(self, X):
+        """Return one chunk of rows of validated X as dense model inputs."""
+        X = dense_rows(X, slice(None))
         if self.binarize is None:
             return X
         return (X > self.binarize).astype(X.dtype)
@@ -480,7 +487,7 @@ class HelmholtzMachine(
         else:
             total = 0.0
             for batch in gen_batches(n_rows, self.batch_size):
-                X_batch = X[batch] if order is None else X[order[batch]]
+                X_batch = dense_rows(X, batch if order is None else order[batch])
                 total += wake_sleep_step(model, X_batch, rates, self._rng)
 
         self.n_iter_ += 1

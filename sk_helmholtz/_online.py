@@ -16,9 +16,13 @@ try:
 except ImportError:  # numba is optional: the numpy path below is complete
     numba = None
 
+from ._exact import rows_per_chunk
+from ._sparse import dense_rows
 from ._wake_sleep import wake_sleep_step
 
-# Rows whose uniform numbers are drawn in one call of the generator.
+# Most rows whose uniform numbers are drawn in one call of the generator.
+# The generator yields one stream however the calls divide it, so the
+# chunk size never changes the model.
 _ROWS_PER_DRAW = 4096
 
 
@@ -134,10 +138,11 @@ def run_online_epoch(model, X, rates, rng, compiled=True):
 
     ``model`` is the dict of parameter lists that ``wake_sleep_step`` takes.
     With ``compiled=True`` and numba installed the whole epoch runs in one
-    compiled loop; otherwise each row goes through ``wake_sleep_step``.
+    compiled loop; otherwise each row goes through ``wake_sleep_step``. X
+    may be a sparse matrix, whose rows are densified a chunk at a time.
     """
     if not (compiled and numba is not None):
-        return sum(wake_sleep_step(model, X[row : row + 1], rates, rng)
+        return sum(wake_sleep_step(model, dense_rows(X, slice(row, row + 1)), rates, rng)
                    for row in range(X.shape[0]))
 
     n_features = X.shape[1]
@@ -146,9 +151,11 @@ def run_online_epoch(model, X, rates, rng, compiled=True):
     params = [_typed(model[name]) for name in
               ("gen_coefs", "gen_intercepts", "rec_coefs", "rec_intercepts")]
     rates = np.asarray(rates, dtype=X.dtype)
+    row_bytes = (n_features + draws_per_row) * X.dtype.itemsize
+    chunk_rows = min(_ROWS_PER_DRAW, rows_per_chunk(row_bytes, X.shape[0]))
     total = 0.0
-    for start in range(0, X.shape[0], _ROWS_PER_DRAW):
-        chunk = np.ascontiguousarray(X[start : start + _ROWS_PER_DRAW])
+    for start in range(0, X.shape[0], chunk_rows):
+        chunk = np.ascontiguousarray(dense_rows(X, slice(start, start + chunk_rows)))
         uniforms = rng.random((chunk.shape[0], draws_per_row), dtype=X.dtype)
         total += _compiled_kernel(chunk, *params, rates, uniforms)
     return float(total)

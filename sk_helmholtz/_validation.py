@@ -3,9 +3,10 @@
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
+
+from ._sparse import first_non_finite, first_value_outside
 
 # Largest size of the four parameter lists together (generative and
 # recognition weights and intercepts), checked before they are allocated.
@@ -26,13 +27,16 @@ MAX_PRINTED_STATE_BITS = 64
 def validate_X(estimator, X, *, reset):
     """Validate X with scikit-learn's ``validate_data``; add the fix to its errors.
 
-    Returns X as a 2-D float64 or float32 array. The value checks and their
+    Returns X as a 2-D float64 or float32 array, or as a CSR matrix or array
+    of that dtype when X is sparse in any scipy format. The value checks and their
     order are scikit-learn's, so its estimator checks still apply. On
     failure, X is inspected once more to name the offending value and add
     the fix to the message.
     """
     try:
-        return validate_data(estimator, X, dtype=[np.float64, np.float32], reset=reset)
+        return validate_data(
+            estimator, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=reset
+        )
     except (TypeError, ValueError) as error:
         if type(error) not in (TypeError, ValueError):
             raise
@@ -66,6 +70,7 @@ def _explain_invalid_X(estimator, X, reset, message):
     try:
         values = check_array(
             X,
+            accept_sparse="csr",
             dtype=[np.float64, np.float32],
             ensure_all_finite=False,
             ensure_2d=False,
@@ -74,8 +79,6 @@ def _explain_invalid_X(estimator, X, reset, message):
             ensure_min_features=0,
         )
     except (TypeError, ValueError):
-        if sp.issparse(X):
-            return None  # scikit-learn's message already suggests toarray().
         if np.iscomplexobj(X):
             return (
                 f"{message.rstrip()}\n{name} needs real numbers. Pass the real "
@@ -96,10 +99,9 @@ def _explain_invalid_X(estimator, X, reset, message):
             "n_features), e.g. X.reshape(len(X), -1)."
         )
 
-    not_finite = ~np.isfinite(values)
-    if not_finite.any():
-        row, column = np.argwhere(not_finite)[0]
-        value = values[row, column]
+    not_finite = first_non_finite(values)
+    if not_finite is not None:
+        row, column, value = not_finite
         if np.isnan(value):
             return (
                 f"Input X contains NaN at row {row}, column {column}. {name} "
@@ -300,17 +302,16 @@ def check_log_probability_range(coefs, intercepts, dtype, network):
 
 
 def check_unit_interval(X):
-    """Raise ValueError naming the first value of X outside [0, 1].
+    """Raise ValueError naming the first value of dense or sparse X outside [0, 1].
 
     The minimum and maximum are checked first, so valid X costs no
     temporary array.
     """
     if X.min() >= 0 and X.max() <= 1:
         return
-    outside = (X < 0) | (X > 1)
-    row, column = np.argwhere(outside)[0]
+    row, column, value = first_value_outside(X, 0, 1)
     raise ValueError(
-        f"X contains {X[row, column]} at row {row}, column {column}, but "
+        f"X contains {value} at row {row}, column {column}, but "
         "with binarize=None every value must lie in [0, 1]. Set binarize to "
         "a threshold (e.g. binarize=0.5) to turn X into bits, or scale X "
         "into [0, 1]."

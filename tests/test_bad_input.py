@@ -78,7 +78,10 @@ DATA_CASES = [
     ("object", with_value({"a": 1}), TypeError, r"not 'dict'", r"OneHotEncoder"),
     ("complex", X_TRAIN + 1j, ValueError, r"Complex data not supported\n\[\[1\.\+1\.j",
      r"np\.abs\(X\) or X\.real"),
-    ("sparse", sp.csr_matrix(X_TRAIN), TypeError, r"Sparse data was passed", r"toarray"),
+    ("sparse nan", sp.csr_matrix(with_value(np.nan)), ValueError, r"NaN at row 2, column 1",
+     r"impute"),
+    ("sparse inf", sp.csc_matrix(with_value(np.inf)), ValueError,
+     r"infinity \(inf\) at row 2, column 1", r"replace infinite values"),
 ]
 
 
