@@ -1,13 +1,16 @@
 """One wake-sleep update of a layered sigmoid belief network."""
 
 from ._network import (
+    delta_rule_gradients,
     dream,
     expit,
     generative_logits,
     log_bernoulli,
     recognition_logits,
     sample_bernoulli,
+    sleep_gradients,
 )
+from ._optimizers import apply_gradients
 
 
 def _wake_sample(rec_coefs, rec_intercepts, X, rng):
@@ -82,4 +85,36 @@ def wake_sleep_step(model, X, rates, rng):
 
     _delta_rule_update(rec_coefs, rec_intercepts, errors, dreamed[:-1], rates)
 
+    return float((log_recognition - log_generative).sum())
+
+
+def sleep_update(model, n_rows, rates, rng, optimizer):
+    """Dream ``n_rows`` states and update the recognition network toward them.
+
+    The step follows the row-mean gradient of log p_R(h | x) of the dreamed
+    states, taken by ``optimizer``.
+    """
+    dreamed = dream(model["gen_coefs"], model["gen_intercepts"], n_rows, rng)
+    rec_coefs, rec_intercepts = model["rec_coefs"], model["rec_intercepts"]
+    gradients = sleep_gradients(rec_coefs, rec_intercepts, dreamed)
+    apply_gradients(optimizer, "recognition", rec_coefs, rec_intercepts, gradients, rates)
+
+
+def optimized_wake_sleep_step(model, X, rates, rng, optimizer):
+    """Run ``wake_sleep_step`` with the steps taken by ``optimizer``.
+
+    The gradients and the order of the random draws are those of
+    ``wake_sleep_step``; with ``StochasticGradient`` both functions give the
+    same update up to rounding. Returns the summed free energy as
+    ``wake_sleep_step`` does.
+    """
+    gen_coefs, gen_intercepts = model["gen_coefs"], model["gen_intercepts"]
+    layers, log_recognition = _wake_sample(model["rec_coefs"], model["rec_intercepts"], X, rng)
+    gen_logits = generative_logits(gen_coefs, gen_intercepts, layers)
+    log_generative = sum(log_bernoulli(h, a) for h, a in zip(layers, gen_logits))
+    errors = [h - expit(a) for h, a in zip(layers, gen_logits)]
+    gradients = delta_rule_gradients(errors, layers[1:])
+    apply_gradients(optimizer, "generative", gen_coefs, gen_intercepts, gradients, rates)
+
+    sleep_update(model, X.shape[0], rates, rng, optimizer)
     return float((log_recognition - log_generative).sum())

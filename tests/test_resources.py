@@ -43,7 +43,9 @@ def measure(function, *args):
 
 @pytest.mark.parametrize("method", ["score_samples", "score"])
 def test_wide_layer_fails_fast(method):
-    model = HelmholtzMachine(hidden_layer_sizes=(64,), max_iter=1, random_state=0)
+    model = HelmholtzMachine(
+        hidden_layer_sizes=(64,), likelihood="exact", max_iter=1, random_state=0
+    )
     model.fit(small_data(5))
 
     error, peak, seconds = measure(getattr(model, method), small_data(5))
@@ -59,7 +61,9 @@ def test_wide_layer_fails_fast(method):
 def test_very_wide_layer_message():
     # Python refuses to print 2**20000 in decimal (more than 4300 digits), so
     # the message must write the state count as a power of two.
-    model = HelmholtzMachine(hidden_layer_sizes=(3, 20_000), max_iter=1, random_state=0)
+    model = HelmholtzMachine(
+        hidden_layer_sizes=(3, 20_000), likelihood="exact", max_iter=1, random_state=0
+    )
     model.fit(small_data(2, n_rows=4))
 
     with pytest.raises(ValueError) as raised:
@@ -71,7 +75,9 @@ def test_very_wide_layer_message():
 
 
 def test_state_pairs_fail_fast():
-    model = HelmholtzMachine(hidden_layer_sizes=(16, 16), max_iter=1, random_state=0)
+    model = HelmholtzMachine(
+        hidden_layer_sizes=(16, 16), likelihood="exact", max_iter=1, random_state=0
+    )
     model.fit(small_data(5))
 
     error, peak, seconds = measure(model.score_samples, small_data(5))
