@@ -22,6 +22,7 @@ from ._network import dream, recognition_means
 from ._online import run_online_epoch
 from ._optimizers import make_optimizer
 from ._reweighted import reweighted_step
+from ._sparse import dense_rows, threshold_bits
 from ._validation import (
     PICKLE_VERSION_KEY,
     as_generator,
@@ -413,7 +414,8 @@ class HelmholtzMachine(
             self._run_epochs(X)
             if self.n_init == 1:
                 return
-            score = float(np.mean(self._log_likelihood(X, self._likelihood_method())))
+            scores = self._log_likelihood(X, self._likelihood_method(), to_bits=_dense)
+            score = float(np.mean(scores))
             if best_state is None or score > best_score:
                 best_score, best_state = score, self._fitted_state()
         vars(self).update(best_state)
@@ -601,6 +603,7 @@ class HelmholtzMachine(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
@@ -616,15 +619,20 @@ class HelmholtzMachine(
         """Validate X and turn it into the bits the model works on.
 
         With ``to_bits=False`` the caller applies ``_to_bits`` itself, e.g.
-        to one chunk of rows at a time.
+        to one chunk of rows at a time. Sparse X stays sparse (CSR) unless a
+        negative ``binarize`` turns its implicit zeros into ones.
         """
         check_binarize(self.binarize)
         X = validate_X(self, X, reset=reset)
         if self.binarize is None:
             check_unit_interval(X)
-        return self._to_bits(X) if to_bits else X
+        if not to_bits or self.binarize is None:
+            return X
+        return threshold_bits(X, self.binarize)
 
     def _to_bits(self, X):
+        """Return one chunk of rows of validated X as dense model inputs."""
+        X = dense_rows(X, slice(None))
         if self.binarize is None:
             return X
         return (X > self.binarize).astype(X.dtype)
@@ -678,7 +686,7 @@ class HelmholtzMachine(
         else:
             total = 0.0
             for batch in gen_batches(n_rows, self.batch_size):
-                X_batch = X[batch] if order is None else X[order[batch]]
+                X_batch = dense_rows(X, batch if order is None else order[batch])
                 total += step(model, X_batch, rates, self._rng)
 
         self.n_iter_ += 1
@@ -785,6 +793,11 @@ class HelmholtzMachine(
         units_per_row = 2 * self.n_features_in_ + 3 * self._n_features_out
         row_bytes = units_per_row * np.dtype(dtype).itemsize
         return gen_batches(n_rows, rows_per_chunk(row_bytes, n_rows))
+
+
+def _dense(rows):
+    """Return validated rows as a dense array, for inputs that are already bits."""
+    return dense_rows(rows, slice(None))
 
 
 HelmholtzMachineEstimator = HelmholtzMachine

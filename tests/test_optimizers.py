@@ -179,3 +179,13 @@ def test_n_init_ignored_by_warm_start():
 
     assert model.n_iter_ == 4
     assert len(model.loss_curve_) == 4
+
+
+def test_n_init_accepts_sparse_input():
+    sparse = pytest.importorskip("scipy.sparse")
+    dense_fit = HelmholtzMachine((3,), max_iter=2, n_init=2, random_state=0).fit(X)
+    sparse_fit = HelmholtzMachine((3,), max_iter=2, n_init=2, random_state=0).fit(
+        sparse.csr_matrix(X)
+    )
+
+    assert_same_parameters(sparse_fit, dense_fit)
