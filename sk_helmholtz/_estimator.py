@@ -2,7 +2,6 @@
 
 import copy
 import functools
-import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -18,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._exact import MAX_EXACT_UNITS, check_exact_tractable, log_marginal, rows_per_chunk
 from ._importance import LIKELIHOOD_METHODS, importance_log_likelihood, resolve_likelihood
+from ._monitor import run_monitored_epochs
 from ._network import dream, recognition_means
 from ._online import run_online_epoch
 from ._optimizers import make_optimizer
@@ -92,7 +92,8 @@ class HelmholtzMachine(
         online algorithm.
 
     max_iter : int, default=50
-        Number of passes (epochs) over the training data in ``fit``.
+        Maximum number of passes (epochs) over the training data in ``fit``.
+        Without ``early_stopping``, ``fit`` runs exactly this many.
 
     shuffle : bool, default=True
         Whether to shuffle the rows before each epoch.
@@ -205,11 +206,47 @@ class HelmholtzMachine(
         stochastic units. Pass an int for reproducible results.
 
     verbose : int, default=0
-        Print one line per epoch when positive.
+        With 1, print one line per epoch: the epoch number, the mean free
+        energy of ``loss_curve_`` and the epoch's time. With 2, add the
+        held-out log-likelihood when ``early_stopping`` holds rows out, and
+        one line per hidden layer: the mean recognition probability of its
+        units on up to 1000 held-out (else training) rows, and the mean
+        absolute generative and recognition weights below it. Whatever
+        ``verbose`` is, a ``fit`` whose first epoch times ``max_iter``
+        exceeds 10 seconds shows a progress bar while it runs, when tqdm is
+        installed and standard output is a terminal.
 
     warm_start : bool, default=False
         When True, ``fit`` continues from the fitted parameters instead of
         initialising new ones.
+
+    early_stopping : bool, default=False
+        Whether ``fit`` holds out ``validation_fraction`` of the rows, scores
+        them after every epoch as ``score`` does, and stops when that score
+        has not risen by at least ``tol`` for ``n_iter_no_change``
+        consecutive epochs. The machine then keeps the parameters of its
+        best epoch. If ``max_iter`` ends the fit first, a ConvergenceWarning
+        says so. ``partial_fit`` ignores it. False is the default so that
+        ``fit`` trains on every row for exactly ``max_iter`` epochs, draws
+        the same random numbers as without these options, and spends no
+        time on scoring.
+
+    validation_fraction : float, default=0.1
+        Share of the rows that ``early_stopping`` holds out, rounded up to
+        whole rows; the rows are drawn with ``random_state``. The default
+        follows ``sklearn.neural_network.MLPClassifier``.
+
+    n_iter_no_change : int, default=10
+        Number of consecutive epochs without an improvement of ``tol`` after
+        which ``early_stopping`` ends the fit. The held-out log-likelihood
+        of wake-sleep moves up and down by chance from one epoch to the
+        next, so the default waits as many epochs as ``MLPClassifier``
+        does.
+
+    tol : float, default=1e-4
+        Smallest rise of the held-out log-likelihood, in nats per row, that
+        counts as an improvement for ``early_stopping``. The default is
+        ``MLPClassifier``'s.
 
     Attributes
     ----------
@@ -247,6 +284,19 @@ class HelmholtzMachine(
         With ``algorithm="reweighted"`` it is the negative importance-sampled
         log-likelihood from the wake samples, an upper bound on -log p_G(x)
         in expectation that is tighter than the free energy.
+
+    best_loss_ : float or None
+        Lowest value of ``loss_curve_``; None after a fit with
+        ``early_stopping``, where the held-out score takes its place.
+
+    validation_scores_ : list of float or None
+        Mean log-likelihood of the held-out rows after each epoch of the
+        last ``fit``, in nats per row, when ``early_stopping`` is True;
+        otherwise None.
+
+    best_validation_score_ : float or None
+        Highest value of ``validation_scores_``, reached by the parameters
+        the machine keeps; None without ``early_stopping``.
 
     See Also
     --------
@@ -312,6 +362,10 @@ class HelmholtzMachine(
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -338,6 +392,10 @@ class HelmholtzMachine(
         random_state=None,
         verbose=0,
         warm_start=False,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.learning_rate = learning_rate
@@ -360,9 +418,13 @@ class HelmholtzMachine(
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
 
     def fit(self, X, y=None):
-        """Fit the machine to X by ``max_iter`` epochs of wake-sleep.
+        """Fit the machine to X by up to ``max_iter`` epochs of wake-sleep.
 
         Parameters
         ----------
@@ -382,6 +444,12 @@ class HelmholtzMachine(
         FloatingPointError
             If training diverges. The machine keeps the parameters from
             before the failed epoch.
+
+        Warns
+        -----
+        ConvergenceWarning
+            With ``early_stopping``, when ``max_iter`` epochs end while the
+            held-out log-likelihood still improves.
         """
         self._validate_params()
         fitted = hasattr(self, "generative_coefs_")
@@ -395,10 +463,20 @@ class HelmholtzMachine(
         return self
 
     def _run_epochs(self, X):
-        """Run ``max_iter`` epochs of training on the bits X."""
+        """Run up to ``max_iter`` epochs of training on the bits X."""
         rates = self._rates()
-        for _ in range(self.max_iter):
-            self._run_checked_epoch(X, rates)
+        run_monitored_epochs(
+            self,
+            X,
+            lambda X_train: self._run_checked_epoch(X_train, rates),
+            self.max_iter,
+            self._mean_log_likelihood,
+        )
+
+    def _mean_log_likelihood(self, X):
+        """Return the mean log-likelihood of the bits X, as ``score`` computes it."""
+        scores = self._log_likelihood(X, self._likelihood_method(), to_bits=_dense)
+        return float(np.mean(scores))
 
     def _fit_best_of_inits(self, X):
         """Train ``n_init`` machines from new parameters and keep the best one.
@@ -414,8 +492,7 @@ class HelmholtzMachine(
             self._run_epochs(X)
             if self.n_init == 1:
                 return
-            scores = self._log_likelihood(X, self._likelihood_method(), to_bits=_dense)
-            score = float(np.mean(scores))
+            score = self._mean_log_likelihood(X)
             if best_state is None or score > best_score:
                 best_score, best_state = score, self._fitted_state()
         vars(self).update(best_state)
@@ -458,7 +535,8 @@ class HelmholtzMachine(
         X = self._validate_X(X, reset=first_call)
         if first_call:
             self._initialize(X.shape[1], X.dtype)
-        self._run_checked_epoch(X, self._rates())
+        rates = self._rates()
+        run_monitored_epochs(self, X, lambda X: self._run_checked_epoch(X, rates), 1)
         return self
 
     def score_samples(self, X):
@@ -668,7 +746,6 @@ class HelmholtzMachine(
 
     def _run_epoch(self, X, rates):
         """Run one epoch of wake-sleep over X and record its free energy."""
-        start_time = time.perf_counter()
         X = X.astype(self.generative_coefs_[0].dtype, copy=False)
         n_rows = X.shape[0]
         order = self._rng.permutation(n_rows) if self.shuffle else None
@@ -691,12 +768,6 @@ class HelmholtzMachine(
 
         self.n_iter_ += 1
         self.loss_curve_.append(total / n_rows)
-        if self.verbose:
-            print(
-                f"[{type(self).__name__}] Iteration {self.n_iter_}, "
-                f"free energy = {self.loss_curve_[-1]:.4f} nats per row, "
-                f"time = {time.perf_counter() - start_time:.2f}s"
-            )
 
     def _run_checked_epoch(self, X, rates):
         """Run one epoch, and restore the parameters and raise if it diverged.
