@@ -450,6 +450,17 @@ class HelmholtzMachine(
         ConvergenceWarning
             With ``early_stopping``, when ``max_iter`` epochs end while the
             held-out log-likelihood still improves.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_helmholtz import HelmholtzMachine
+        >>> X = np.array([[0, 0, 1, 1], [1, 1, 0, 0]] * 10)
+        >>> model = HelmholtzMachine(hidden_layer_sizes=(2,), max_iter=5, random_state=0)
+        >>> model.fit(X).n_iter_
+        5
+        >>> len(model.loss_curve_)
+        5
         """
         self._validate_params()
         fitted = hasattr(self, "generative_coefs_")
@@ -527,6 +538,29 @@ class HelmholtzMachine(
         FloatingPointError
             If training diverges. The machine keeps the parameters from
             before this call.
+
+        Examples
+        --------
+        Train on data that arrives in chunks, e.g. read from disk. Chunks of
+        a multiple of ``batch_size`` rows with ``shuffle=False`` give the
+        same model as one epoch of ``fit`` on all rows.
+
+        >>> import numpy as np
+        >>> from sk_helmholtz import HelmholtzMachine
+        >>> X = np.array([[0, 0, 1, 1], [1, 1, 0, 0]] * 10)
+        >>> model = HelmholtzMachine(
+        ...     hidden_layer_sizes=(2,), batch_size=4, shuffle=False, random_state=0
+        ... )
+        >>> for chunk in np.split(X, 5):
+        ...     model = model.partial_fit(chunk)
+        >>> model.n_iter_
+        5
+        >>> whole = HelmholtzMachine(
+        ...     hidden_layer_sizes=(2,), batch_size=4, shuffle=False, max_iter=1,
+        ...     random_state=0,
+        ... ).fit(X)
+        >>> bool(np.array_equal(model.generative_coefs_[0], whole.generative_coefs_[0]))
+        True
         """
         self._validate_params()
         first_call = not hasattr(self, "generative_coefs_")
@@ -567,6 +601,19 @@ class HelmholtzMachine(
         ValueError
             If ``likelihood="exact"`` and a hidden layer is too wide to
             enumerate its states.
+
+        Examples
+        --------
+        The exact probabilities of all 16 rows of 4 bits add up to one.
+
+        >>> from itertools import product
+        >>> import numpy as np
+        >>> from sk_helmholtz import HelmholtzMachine
+        >>> X = np.array([[0, 0, 1, 1], [1, 1, 0, 0]] * 10)
+        >>> model = HelmholtzMachine(hidden_layer_sizes=(2,), random_state=0).fit(X)
+        >>> every_row = np.array(list(product([0, 1], repeat=4)))
+        >>> round(float(np.exp(model.score_samples(every_row)).sum()), 6)
+        1.0
         """
         check_is_fitted(self)
         method = self._likelihood_method()
@@ -621,6 +668,18 @@ class HelmholtzMachine(
             ``likelihood`` chooses; higher is better, so model selection
             tools such as ``GridSearchCV`` pick the machine with the highest
             held-out log-likelihood.
+
+        Examples
+        --------
+        The fitted machine scores its two patterns above the uniform
+        distribution, which gives every 4-bit row log(1/16) = -2.77 nats.
+
+        >>> import numpy as np
+        >>> from sk_helmholtz import HelmholtzMachine
+        >>> X = np.array([[0, 0, 1, 1], [1, 1, 0, 0]] * 10)
+        >>> model = HelmholtzMachine(hidden_layer_sizes=(2,), random_state=0).fit(X)
+        >>> bool(model.score(X) > np.log(1 / 16))
+        True
         """
         return float(np.mean(self.score_samples(X)))
 
@@ -640,6 +699,18 @@ class HelmholtzMachine(
         -------
         X : ndarray of shape (n_samples, n_features_in_)
             Rows of 0.0 and 1.0, in the dtype of the parameters.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_helmholtz import HelmholtzMachine
+        >>> X = np.array([[0, 0, 1, 1], [1, 1, 0, 0]] * 10)
+        >>> model = HelmholtzMachine(hidden_layer_sizes=(2,), random_state=0).fit(X)
+        >>> samples = model.sample(100, random_state=0)
+        >>> samples.shape
+        (100, 4)
+        >>> set(np.unique(samples).tolist())
+        {0.0, 1.0}
         """
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
@@ -668,6 +739,20 @@ class HelmholtzMachine(
         X_new : ndarray of shape (n_samples, sum(hidden_layer_sizes))
             p_R(unit on) of each hidden layer, bottom-up, concatenated; in the
             dtype of X (float32 or float64).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_helmholtz import HelmholtzMachine
+        >>> X = np.array([[0, 0, 1, 1], [1, 1, 0, 0]] * 10)
+        >>> model = HelmholtzMachine(hidden_layer_sizes=(3, 2), random_state=0).fit(X)
+        >>> features = model.transform(X)
+        >>> features.shape
+        (20, 5)
+        >>> bool(((features > 0) & (features < 1)).all())
+        True
+        >>> list(model.get_feature_names_out())[:2]
+        ['helmholtzmachine0', 'helmholtzmachine1']
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False, to_bits=False)

@@ -64,6 +64,30 @@ def all_binary_vectors(n_features):
     """Return all ``2**n_features`` binary vectors as rows, in counting order.
 
     Row ``k`` holds the bits of the integer ``k``, most significant first.
+
+    Parameters
+    ----------
+    n_features : int
+        Length of each vector, from 1 to 24.
+
+    Returns
+    -------
+    vectors : ndarray of shape (2**n_features, n_features)
+        Every vector of 0.0 and 1.0 values.
+
+    Raises
+    ------
+    ValueError
+        If ``n_features`` is not an integer from 1 to 24.
+
+    Examples
+    --------
+    >>> from sk_helmholtz.bars import all_binary_vectors
+    >>> all_binary_vectors(2)
+    array([[0., 0.],
+           [0., 1.],
+           [1., 0.],
+           [1., 1.]])
     """
     if isinstance(n_features, bool) or not isinstance(n_features, Integral) or n_features < 1:
         raise ValueError(f"n_features must be a positive integer, got {n_features!r}.")
@@ -83,6 +107,23 @@ def kl_divergence(model, patterns, probabilities):
     ``patterns`` and ``probabilities`` list every image the world can
     produce; the model's probabilities come from its exact
     ``score_samples``.
+
+    Parameters
+    ----------
+    model : HelmholtzMachine
+        A fitted machine over as many features as the images have pixels.
+
+    patterns : ndarray of shape (n_patterns, n_features)
+        Every image with nonzero world probability.
+
+    probabilities : ndarray of shape (n_patterns,)
+        The world probability of each image.
+
+    Returns
+    -------
+    kl : float
+        sum_x p(x) (log p(x) - log p_G(x)), in nats; 0 only when the
+        machine reproduces the world exactly.
 
     Examples
     --------

@@ -51,6 +51,15 @@ def train_on_bars(n_updates=60_000, report_every=5_000, random_state=0, report=N
 
     kl_curve : list of (int, float)
         Pairs of updates done and exact KL[p, p_G] in nats.
+
+    Examples
+    --------
+    >>> from sk_helmholtz.demo import train_on_bars
+    >>> model, kl_curve = train_on_bars(n_updates=1000, report_every=500)
+    >>> [n_done for n_done, kl in kl_curve]
+    [500, 1000]
+    >>> model.n_iter_
+    2
     """
     patterns, probabilities = bars_world()
     rng = np.random.default_rng(random_state)
@@ -74,6 +83,34 @@ def pattern_table(model, n_samples=100_000, threshold=0.001, random_state=0):
     images of the world first, then the others, each group by decreasing
     model probability. ``frequency`` is the share of that image among
     ``n_samples`` samples from the machine.
+
+    Parameters
+    ----------
+    model : HelmholtzMachine
+        A machine fitted to 9-pixel images of the 3x3 bars world.
+
+    n_samples : int, default=100_000
+        Number of samples drawn for the ``frequency`` column.
+
+    threshold : float, default=0.001
+        Smallest exact model probability of a listed image.
+
+    random_state : int, default=0
+        Seed of the samples.
+
+    Returns
+    -------
+    rows : list of (str, float, float, float)
+        The table rows, each image as a string of nine 0/1 characters.
+
+    Examples
+    --------
+    >>> from sk_helmholtz.demo import pattern_table, train_on_bars
+    >>> model, _ = train_on_bars(n_updates=2000, report_every=2000)
+    >>> rows = pattern_table(model, n_samples=1000)
+    >>> bits, world_p, model_p, frequency = rows[0]
+    >>> len(bits), bool(world_p > 0), bool(model_p >= 0.001)
+    (9, True, True)
     """
     patterns, probabilities = bars_world()
     world = {pattern.tobytes(): p for pattern, p in zip(patterns, probabilities)}
@@ -95,7 +132,26 @@ def pattern_table(model, n_samples=100_000, threshold=0.001, random_state=0):
 
 
 def format_table(rows):
-    """Return the generated-pattern table as aligned text lines."""
+    """Return the generated-pattern table as aligned text lines.
+
+    Parameters
+    ----------
+    rows : list of (str, float, float, float)
+        Rows as ``pattern_table`` returns them.
+
+    Returns
+    -------
+    lines : list of str
+        A header line, then one line per row.
+
+    Examples
+    --------
+    >>> from sk_helmholtz.demo import format_table
+    >>> for line in format_table([("101101101", 1 / 9, 0.1, 0.098)]):
+    ...     print(line)
+    pattern      world p  model p_G  sampled
+    101101101     0.1111     0.1000   0.0980
+    """
     lines = [f"{'pattern':<11} {'world p':>8} {'model p_G':>10} {'sampled':>8}"]
     for bits, world_p, model_p, frequency in rows:
         lines.append(f"{bits:<11} {world_p:>8.4f} {model_p:>10.4f} {frequency:>8.4f}")
@@ -103,7 +159,31 @@ def format_table(rows):
 
 
 def main(argv=None):
-    """Run the bars demonstration and print its progress and table."""
+    """Run the bars demonstration and print its progress and table.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        Command-line arguments; None reads ``sys.argv``.
+
+    Returns
+    -------
+    model : HelmholtzMachine
+        The trained machine.
+
+    kl_curve : list of (int, float)
+        Pairs of updates done and exact KL[p, p_G] in nats.
+
+    Examples
+    --------
+    >>> from sk_helmholtz.demo import main
+    >>> model, kl_curve = main(["--updates", "500", "--samples", "500"])  # doctest: +ELLIPSIS
+    3x3 bars world, 1-6-9 machine, learning rates 0.15 (pixels) and 0.01 (top)
+      after    500 updates: KL[p, p_G] = ... nats
+    ...
+    final exact KL[p, p_G] = ... nats
+    training took ... s
+    """
     parser = argparse.ArgumentParser(
         prog="python -m sk_helmholtz",
         description="Train a 1-6-9 Helmholtz machine on the 3x3 bars world.",
