@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -171,3 +172,116 @@ def test_digits_script_quick(tmp_path):
     assert 0.2 < helmholtz_accuracy <= 1
     assert 0.9 < pixel_accuracy <= 1
 
+
+
+RBM_SCRIPT = EXAMPLES / "digits_rbm_comparison.py"
+UCI_SCRIPT = EXAMPLES / "uci_benchmarks.py"
+RESULT_LINE = r"^{name}\s+(\d\.\d{{4}})\s+(\d+\.\d) s\s+{features}$"
+
+
+def test_rbm_comparison_quick(tmp_path):
+    pytest.importorskip("matplotlib")
+
+    result = run_python([str(RBM_SCRIPT), "--quick", "--output-dir", str(tmp_path)], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    stdout = result.stdout
+    assert "nudged digits: 718 training and 180 test rows of 64 pixels in [0, 1]" in stdout
+    for name, features in [
+        (r"BernoulliRBM, 100 units", r"\d+\.\d s"),
+        (r"HelmholtzMachine, 100 units", r"\d+\.\d s"),
+        (r"HelmholtzMachine, 100 \+ 20 units", r"\d+\.\d s"),
+        (r"raw pixels", r"-"),
+    ]:
+        match = re.search(
+            RESULT_LINE.format(name=name, features=features), stdout, re.MULTILINE
+        )
+        assert match is not None, f"no result line for {name}:\n{stdout}"
+        # Chance macro F1 on ten classes is about 0.1.
+        assert 0.2 < float(match.group(1)) <= 1
+    path = tmp_path / "digits_samples.png"
+    assert f"wrote {path}" in stdout
+    width, height = png_size(path)
+    assert (width, height) == (1200, 600)
+
+
+def write_benchmark_file(path, n_features, seed):
+    """Write a small data set in the benchmark format: bit-packed 0/1 splits."""
+    rng = np.random.default_rng(seed)
+    splits = {
+        split: np.packbits(rng.random((n_rows, n_features)) < 0.3, axis=1)
+        for split, n_rows in [("train", 60), ("valid", 30), ("test", 40)]
+    }
+    np.savez(path, n_features=n_features, **splits)
+
+
+def test_uci_script_quick(tmp_path):
+    pytest.importorskip("matplotlib")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for seed, (name, n_features) in enumerate([("dna", 21), ("mushrooms", 12), ("nips", 30)]):
+        write_benchmark_file(data_dir / f"{name}.npz", n_features, seed)
+    output_dir = tmp_path / "figures"
+
+    result = run_python(
+        [str(UCI_SCRIPT), str(data_dir), "--quick", "--output-dir", str(output_dir)], tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    stdout = result.stdout
+    assert "dna: 60 train, 30 valid, 40 test rows of 21 features" in stdout
+    assert "nips: 60 train, 30 valid, 40 test rows of 30 features" in stdout
+    chosen = re.findall(
+        r"^  chosen: wake-sleep, \(4,\); test log-likelihood (-\d+\.\d\d) nats per row "
+        r"\(NLL (\d+\.\d\d)\)$",
+        stdout,
+        re.MULTILINE,
+    )
+    assert len(chosen) == 3, stdout
+    for (log_likelihood, nll), n_features in zip(chosen, [21, 12, 30]):
+        assert float(nll) == -float(log_likelihood)
+        # A model never does worse than about 2 nats per bit on held-out bits
+        # after training, and log-likelihoods of bits are negative.
+        assert 0 < float(nll) < 2 * n_features
+    summary = re.search(r"^Helmholtz machine \(this run\)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$",
+                        stdout, re.MULTILINE)
+    assert summary is not None, stdout
+    assert [float(value) for value in summary.groups()] == [float(nll) for _, nll in chosen]
+    assert re.search(r"^NADE \(published\)\s+84\.81\s+9\.81\s+273\.08$", stdout, re.MULTILINE)
+    for name in ("dna", "mushrooms", "nips"):
+        for figure in ("training_curve", "samples"):
+            path = output_dir / f"{name}_{figure}.png"
+            assert f"wrote {path}" in stdout
+            assert png_size(path)[0] >= 600
+
+
+def test_uci_script_missing_file(tmp_path):
+    result = run_python([str(UCI_SCRIPT), str(tmp_path), "--quick"], tmp_path)
+
+    assert result.returncode == 2
+    assert f"{tmp_path / 'dna.npz'} not found" in result.stderr
+    assert "folder that contains dna.npz" in result.stderr
+
+
+OUT_OF_CORE_SCRIPT = EXAMPLES / "out_of_core.py"
+
+
+def test_out_of_core_matches_fit(tmp_path):
+    result = run_python(
+        [str(OUT_OF_CORE_SCRIPT), "--rows", "3000", "--features", "20", "--chunk-rows", "500"],
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    stdout = result.stdout
+    assert "wrote 3000 rows of 20 bits" in stdout
+    assert "partial_fit over 6 memmap chunks of 500 rows" in stdout
+    assert "same model as one epoch of fit: memmap True, reader True" in stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_of_core_rejects_chunk_size(tmp_path):
+    result = run_python([str(OUT_OF_CORE_SCRIPT), "--chunk-rows", "75"], tmp_path)
+
+    assert result.returncode == 2
+    assert "--chunk-rows must be a multiple of batch_size=50, got 75" in result.stderr
