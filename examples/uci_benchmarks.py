@@ -15,8 +15,9 @@ feature count ``n_features``. For every data set the script
 Every hidden layer has at most 16 units, so the exact log-likelihood
 enumerates at most 2**16 states per layer. When matplotlib is installed it
 writes two figures per data set to ``--output-dir``: the training curve
-(free energy of the training rows and NLL of the validation rows per
-epoch) and a grid of samples next to training rows.
+(``loss_curve_`` of the training rows, an upper bound on their NLL, and the
+exact NLL of the validation rows per epoch) and a grid of samples next to
+training rows.
 
 ``--quick`` trains a small setting for a few epochs on the first rows of
 each split, to check that every step runs. Its numbers mean nothing.
@@ -186,7 +187,7 @@ def plot_training_curve(name, record, path):
     figure = Figure(figsize=(6.5, 4), layout="constrained")
     axes = figure.add_subplot()
     curve = record["loss_curve"]
-    axes.plot(range(1, len(curve) + 1), curve, label="free energy, train (upper bound)")
+    axes.plot(range(1, len(curve) + 1), curve, label="loss_curve_, train (upper bound)")
     epochs, scores = zip(*record["history"])
     axes.plot(epochs, [-score for score in scores], "o-", label="exact NLL, valid")
     axes.set_xlabel("epoch")
