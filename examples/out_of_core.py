@@ -26,7 +26,7 @@ import numpy as np
 
 from sk_helmholtz import HelmholtzMachine
 
-PARAMS = {"hidden_layer_sizes": (20, 5), "batch_size": 50, "shuffle": False, "random_state": 0}
+PARAMS = {"hidden_layer_sizes": (12, 4), "batch_size": 50, "shuffle": False, "random_state": 0}
 
 
 def parse_args(argv=None):
