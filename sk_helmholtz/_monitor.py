@@ -93,7 +93,8 @@ class EpochMonitor:
             return
         estimator.best_validation_score_ = self.best_score
         estimator.best_loss_ = None
-        for name, values in self.best_parameters.items():
+        # No best parameters exist only when every held-out score was -inf.
+        for name, values in (self.best_parameters or {}).items():
             setattr(estimator, name, values)
         if not stopped:
             warnings.warn(self._convergence_message(), ConvergenceWarning, stacklevel=3)
