@@ -17,10 +17,7 @@ grows. An optional sleep phase adds the classic recognition update on
 dreamed states.
 """
 
-import numpy as np
-from scipy.special import logsumexp
-
-from ._importance import normalized_weights, sample_explanations
+from ._importance import mean_and_normalized_weights, sample_explanations
 from ._network import delta_rule_gradients, expit, generative_logits, log_bernoulli
 from ._optimizers import apply_gradients
 from ._wake_sleep import sleep_update
@@ -44,13 +41,12 @@ def reweighted_wake_gradients(model, X, n_samples, rng):
 
     # delta_rule_gradients divides by the n_rows * n_samples sample rows, so
     # the weights are scaled by n_samples to give a mean over data rows.
-    scaled_weights = n_samples * normalized_weights(log_weights).reshape(-1, 1)
+    log_likelihood, weights = mean_and_normalized_weights(log_weights)
+    scaled_weights = n_samples * weights.reshape(-1, 1)
     gen_errors = [scaled_weights * (h - expit(a)) for h, a in zip(layers, gen_logits)]
     rec_errors = [scaled_weights * (h - expit(a)) for h, a in zip(layers[1:], rec_logits)]
     gen_gradients = delta_rule_gradients(gen_errors, layers[1:])
     rec_gradients = delta_rule_gradients(rec_errors, layers[:-1])
-
-    log_likelihood = logsumexp(log_weights, axis=1) - np.log(n_samples)
     return gen_gradients, rec_gradients, float(log_likelihood.sum())
 
 
