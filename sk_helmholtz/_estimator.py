@@ -102,6 +102,9 @@ class HelmholtzMachine(
         Threshold that turns X into bits: values above it become 1, the rest
         0. With None, X is used as given and every value must lie in [0, 1];
         fractional values then act as the probability that a unit is on.
+        Sparse X is thresholded without densifying it whole: a threshold of
+        at least 0 keeps the bits sparse, and training, scoring and
+        ``transform`` densify one batch or chunk of rows at a time.
 
     init : {"zeros", "random"}, default="zeros"
         Initial weights. "zeros" starts every weight and intercept at 0, so
@@ -428,7 +431,7 @@ class HelmholtzMachine(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; see ``binarize`` for the accepted values.
 
         y : None
@@ -522,7 +525,7 @@ class HelmholtzMachine(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; see ``binarize`` for the accepted values.
 
         y : None
@@ -585,7 +588,7 @@ class HelmholtzMachine(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Rows to score; see ``binarize`` for the accepted values.
 
         Returns
@@ -655,7 +658,7 @@ class HelmholtzMachine(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Rows to score; see ``binarize`` for the accepted values.
 
         y : None
@@ -731,7 +734,7 @@ class HelmholtzMachine(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Data to transform; see ``binarize`` for the accepted values.
 
         Returns
