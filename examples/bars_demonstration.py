@@ -57,6 +57,8 @@ def parse_args(argv=None):
         parser.error(f"--updates must be a positive integer, got {args.updates}")
     if args.samples < 1:
         parser.error(f"--samples must be a positive integer, got {args.samples}")
+    if args.seed < 0:
+        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
     return args
 
 

@@ -127,9 +127,10 @@ def main(argv=None):
         # For comparison only: this loads the whole file into memory.
         whole = HelmholtzMachine(**PARAMS, max_iter=1).fit(np.load(path))
         test_rows = next(read_chunks(path, 1000))
+        n_test = len(test_rows)
         print(f"same model as one epoch of fit: memmap {same_parameters(streamed, whole)}, "
               f"reader {same_parameters(read, whole)}")
-        print(f"log-likelihood of the first 1000 rows: {streamed.score(test_rows):.2f} "
+        print(f"log-likelihood of the first {n_test} rows: {streamed.score(test_rows):.2f} "
               f"nats per row (uniform: {-args.features * np.log(2):.2f})")
 
 

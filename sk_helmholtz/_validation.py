@@ -194,7 +194,7 @@ def check_learning_rates(learning_rate, n_connection_layers):
         if len(rates) != n_connection_layers:
             raise ValueError(
                 f"learning_rate has {len(rates)} entries, but the network has "
-                f"{n_connection_layers} layers of connections (one per hidden "
+                f"{n_connection_layers} layer(s) of connections (one per hidden "
                 "layer). Pass one float, or one rate per hidden layer, bottom-up."
             )
     for rate in rates:

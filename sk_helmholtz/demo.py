@@ -198,6 +198,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.updates < 1 or args.samples < 1:
         parser.error("--updates and --samples must be positive")
+    if args.seed < 0:
+        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
 
     print("3x3 bars world, 1-6-9 machine, learning rates 0.15 (pixels) and 0.01 (top)")
     start = time.perf_counter()

@@ -134,6 +134,14 @@ def test_bars_script_matches_module(tmp_path):
     assert script_table.split("\n\n")[0] == module_table.split("\n\n")[0]
 
 
+@pytest.mark.parametrize("command", [["-m", "sk_helmholtz"], [str(BARS_SCRIPT)]])
+def test_negative_seed_usage_error(tmp_path, command):
+    result = run_python([*command, "--seed", "-1"], tmp_path)
+
+    assert result.returncode == 2
+    assert "--seed must be a non-negative integer, got -1" in result.stderr
+
+
 def test_bars_script_rejects_zero_updates(tmp_path):
     result = run_python([str(BARS_SCRIPT), "--updates", "0"], tmp_path)
 
