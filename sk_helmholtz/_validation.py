@@ -185,6 +185,10 @@ def check_same_hidden_layer_sizes(hidden_layer_sizes, fitted_sizes):
         )
 
 
+def _plural(count, singular, plural):
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def check_learning_rates(learning_rate, n_connection_layers):
     """Return one positive finite learning rate per connection layer, or raise."""
     if isinstance(learning_rate, Real) and not isinstance(learning_rate, bool):
@@ -193,9 +197,10 @@ def check_learning_rates(learning_rate, n_connection_layers):
         rates = tuple(np.ravel(np.asarray(learning_rate, dtype=object)))
         if len(rates) != n_connection_layers:
             raise ValueError(
-                f"learning_rate has {len(rates)} entries, but the network has "
-                f"{n_connection_layers} layer(s) of connections (one per hidden "
-                "layer). Pass one float, or one rate per hidden layer, bottom-up."
+                f"learning_rate has {_plural(len(rates), 'entry', 'entries')}, but "
+                f"the network has {_plural(n_connection_layers, 'layer', 'layers')} "
+                "of connections (one per hidden layer). Pass one float, or one "
+                "rate per hidden layer, bottom-up."
             )
     for rate in rates:
         valid = isinstance(rate, Real) and not isinstance(rate, bool)
