@@ -13,6 +13,8 @@ import argparse
 import os
 import sys
 
+from threadpoolctl import threadpool_limits
+
 from _common import load_binarized_mnist, median_time, print_header, print_table
 
 from sk_helmholtz import HelmholtzMachine
@@ -78,12 +80,20 @@ def main(argv=None):
     parser.add_argument("mnist", help="path of binarized_mnist.npz")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
     parser.add_argument("--output-dir", default=".", help="folder of scaling.png (default .)")
+    parser.add_argument(
+        "--blas-threads", type=int, default=None,
+        help="limit BLAS to this many threads (default: the BLAS default); one "
+        "thread keeps the timings stable when other processes share the cores",
+    )
     args = parser.parse_args(argv)
+    if args.blas_threads is not None:
+        threadpool_limits(args.blas_threads)
 
     X = load_binarized_mnist(args.mnist, "train", 16_000)
     print_header(
         "Cost growth",
-        f"python benchmarks/bench_scaling.py PATH/binarized_mnist.npz --repeats {args.repeats}",
+        f"python benchmarks/bench_scaling.py PATH/binarized_mnist.npz --repeats {args.repeats}"
+        + ("" if args.blas_threads is None else f" --blas-threads {args.blas_threads}"),
     )
     fit_by_rows, fit_by_width = fit_times(X, args.repeats)
     score_by_width = scoring_times(X, args.repeats)

@@ -13,6 +13,7 @@ import sys
 import warnings
 
 from sklearn.neural_network import BernoulliRBM
+from threadpoolctl import threadpool_limits
 
 from _common import load_binarized_mnist, median_time, print_header, print_table
 
@@ -24,13 +25,21 @@ def main(argv=None):
     parser.add_argument("mnist", help="path of binarized_mnist.npz")
     parser.add_argument("--rows", type=int, default=10_000, help="training rows (default 10000)")
     parser.add_argument("--repeats", type=int, default=5, help="fits per figure (default 5)")
+    parser.add_argument(
+        "--blas-threads", type=int, default=None,
+        help="limit BLAS to this many threads (default: the BLAS default); one "
+        "thread keeps the ratios stable when other processes share the cores",
+    )
     args = parser.parse_args(argv)
+    if args.blas_threads is not None:
+        threadpool_limits(args.blas_threads)
 
     X = load_binarized_mnist(args.mnist, "train", args.rows)
     print_header(
         "Minibatch training throughput (rows per second, one epoch, batch 100)",
         "python benchmarks/bench_training.py PATH/binarized_mnist.npz "
-        f"--rows {args.rows} --repeats {args.repeats}",
+        f"--rows {args.rows} --repeats {args.repeats}"
+        + ("" if args.blas_threads is None else f" --blas-threads {args.blas_threads}"),
     )
     rows = []
     for dtype in ("float64", "float32"):
