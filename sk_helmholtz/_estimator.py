@@ -586,7 +586,7 @@ class HelmholtzMachine(
         With the exact method every hidden state is summed out, one layer at
         a time, which works for hidden layers of at most 20 units. The
         importance-sampled method estimates it from ``n_importance_samples``
-        draws of the recognition network per row; its expectation is a lower
+        draws of the recognition network per row. Its expectation is a lower
         bound on log p_G(x) that tightens as the number of draws grows. The
         ``likelihood`` parameter chooses the method.
 
@@ -672,7 +672,7 @@ class HelmholtzMachine(
         -------
         score : float
             Mean of ``score_samples(X)``, exact or importance-sampled as
-            ``likelihood`` chooses; higher is better, so model selection
+            ``likelihood`` chooses. Higher is better, so model selection
             tools such as ``GridSearchCV`` pick the machine with the highest
             held-out log-likelihood.
 
