@@ -12,7 +12,7 @@ function takes the parameters as plain lists in the estimator's layout:
   ``rec_intercepts[i]``, shape ``(n_units[i + 1],)``: the recognition logits
   of layer ``i + 1`` are ``h[i] @ rec_coefs[i] + rec_intercepts[i]``.
 
-A list ``layers`` holds one binary matrix per layer, ``layers[0]`` the data
+A list ``layers`` contains one binary matrix per layer, ``layers[0]`` the data
 rows, each of shape ``(n_rows, n_units[i])``.
 """
 
@@ -140,7 +140,7 @@ def dream(gen_coefs, gen_intercepts, n_rows, rng):
 def delta_rule_gradients(errors, inputs):
     """Return the row-mean delta-rule gradients ``inputs[i].T @ errors[i] / n``.
 
-    ``errors`` holds the state minus its predicted probability for each
+    ``errors`` contains the state minus its predicted probability for each
     predicted layer, and ``inputs`` the states of the layers that predicted
     them. There may be one more error than inputs: the top prior has no
     input, so it gets an intercept gradient only.
