@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._exact import MAX_EXACT_UNITS, check_exact_tractable, log_marginal, rows_per_chunk
 from ._importance import LIKELIHOOD_METHODS, importance_log_likelihood, resolve_likelihood
-from ._monitor import run_monitored_epochs
+from ._monitor import run_monitored_epochs, split_validation
 from ._network import dream, recognition_means
 from ._online import run_online_epoch
 from ._optimizers import make_optimizer
@@ -178,9 +178,11 @@ class HelmholtzMachine(
 
     n_init : int, default=1
         Number of initialisations that ``fit`` trains, each for ``max_iter``
-        epochs; it keeps the machine with the highest mean training
-        log-likelihood, computed as ``score`` computes it, so each extra
-        initialisation also costs one scoring of the training data. The
+        epochs. With ``early_stopping`` all of them hold out the same rows
+        and ``fit`` keeps the machine with the highest held-out
+        log-likelihood. Otherwise it keeps the one with the highest mean
+        training log-likelihood, computed as ``score`` computes it, so each
+        extra initialisation also costs one scoring of the training data. The
         initialisations continue one random stream, so they differ even
         with ``init="zeros"``. Ignored by ``partial_fit`` and when
         ``warm_start`` continues a fitted machine. 1 is the default because
@@ -480,8 +482,12 @@ class HelmholtzMachine(
             self._fit_best_of_inits(X)
         return self
 
-    def _run_epochs(self, X):
-        """Run up to ``max_iter`` epochs of training on the bits X."""
+    def _run_epochs(self, X, validation_split=None):
+        """Run up to ``max_iter`` epochs of training on the bits X.
+
+        ``validation_split`` is the ``(X_train, X_val)`` pair that early
+        stopping uses, or None to split X afresh.
+        """
         rates = self._rates()
         run_monitored_epochs(
             self,
@@ -489,6 +495,7 @@ class HelmholtzMachine(
             lambda X_train: self._run_checked_epoch(X_train, rates),
             self.max_iter,
             self._mean_log_likelihood,
+            validation_split,
         )
 
     def _mean_log_likelihood(self, X):
@@ -500,17 +507,24 @@ class HelmholtzMachine(
         """Train ``n_init`` machines from new parameters and keep the best one.
 
         All initialisations draw from one random stream, so they differ.
-        The best machine has the highest mean training log-likelihood,
-        computed as ``score`` computes it.
+        With ``early_stopping`` they all hold out the same rows, and the best
+        machine has the highest held-out log-likelihood. Otherwise the best
+        has the highest mean training log-likelihood, as ``score`` computes it.
         """
         rng = as_generator(self.random_state)
+        split = None
+        if self.early_stopping and self.n_init > 1:
+            split = split_validation(X, self.validation_fraction, self.random_state)
         best_score, best_state = -np.inf, None
         for _ in range(self.n_init):
             self._initialize(X.shape[1], X.dtype, rng)
-            self._run_epochs(X)
+            self._run_epochs(X, split)
             if self.n_init == 1:
                 return
-            score = self._mean_log_likelihood(X)
+            if self.early_stopping:
+                score = self.best_validation_score_
+            else:
+                score = self._mean_log_likelihood(X)
             if best_state is None or score > best_score:
                 best_score, best_state = score, self._fitted_state()
         vars(self).update(best_state)

@@ -206,18 +206,24 @@ def _show_progress_bar(expected_seconds):
     return bool(isatty is not None and isatty())
 
 
-def run_monitored_epochs(estimator, X, run_epoch, max_epochs, score_held_out_rows=None):
+def run_monitored_epochs(
+    estimator, X, run_epoch, max_epochs, score_held_out_rows=None, validation_split=None
+):
     """Run up to ``max_epochs`` epochs of ``run_epoch(X_train)`` under an EpochMonitor.
 
     With ``early_stopping`` and a ``score_held_out_rows`` function, a
     ``validation_fraction`` of the rows of X is held out and
-    ``score_held_out_rows(X_val)`` scores them after each epoch. Otherwise
-    every row trains and exactly ``max_epochs`` epochs run.
+    ``score_held_out_rows(X_val)`` scores them after each epoch;
+    ``validation_split``, when given, is the ``(X_train, X_val)`` pair to
+    use instead of a new split of X. Otherwise every row trains and exactly
+    ``max_epochs`` epochs run.
     """
     if estimator.early_stopping and score_held_out_rows is not None:
-        X_train, X_val = split_validation(
-            X, estimator.validation_fraction, estimator.random_state
-        )
+        if validation_split is None:
+            validation_split = split_validation(
+                X, estimator.validation_fraction, estimator.random_state
+            )
+        X_train, X_val = validation_split
         monitor = EpochMonitor(
             estimator, lambda: score_held_out_rows(X_val), X_val, max_epochs
         )

@@ -1,9 +1,12 @@
 """Update rules, learning-rate decay, optimiser state and restarts (n_init)."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
-from sk_helmholtz import HelmholtzMachine
+from sk_helmholtz import HelmholtzMachine, _monitor
 from sk_helmholtz._estimator import PARAMETERS
 from sk_helmholtz._optimizers import Adam, StochasticGradient, make_optimizer
 from sk_helmholtz._wake_sleep import optimized_wake_sleep_step, wake_sleep_step
@@ -164,6 +167,46 @@ def test_n_init_keeps_best_training_likelihood(monkeypatch):
     for got, want in zip(best.generative_coefs_, best_parameters):
         np.testing.assert_array_equal(got, want)
     assert best.n_iter_ == 3
+
+
+def test_n_init_selects_by_held_out_score(monkeypatch):
+    patterns, probabilities = bars_world()
+    data = patterns[np.random.default_rng(2).choice(12, size=300, p=probabilities)]
+    # Record each restart's held-out rows, best held-out score and parameters.
+    restarts, held_out_rows = [], []
+    finish = _monitor.EpochMonitor.finish
+    score_rows = HelmholtzMachine._mean_log_likelihood
+
+    def recording_finish(monitor, stopped):
+        finish(monitor, stopped)
+        model = monitor.estimator
+        parameters = [p.copy() for p in model.generative_coefs_]
+        restarts.append((model.best_validation_score_, parameters))
+
+    def recording_score(model, rows):
+        if not held_out_rows or held_out_rows[-1] is not rows:
+            held_out_rows.append(rows)
+        return score_rows(model, rows)
+
+    monkeypatch.setattr(_monitor.EpochMonitor, "finish", recording_finish)
+    monkeypatch.setattr(HelmholtzMachine, "_mean_log_likelihood", recording_score)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        best = HelmholtzMachine(
+            (3,), binarize=None, max_iter=4, n_init=3, early_stopping=True,
+            validation_fraction=0.2, random_state=None,
+        ).fit(data)
+    monkeypatch.undo()
+
+    scores = [score for score, _ in restarts]
+    assert len(restarts) == 3
+    assert len(set(scores)) == 3
+    assert all(rows is held_out_rows[0] for rows in held_out_rows)
+    assert len(held_out_rows[0]) == 60
+    best_score, best_parameters = restarts[int(np.argmax(scores))]
+    assert best.best_validation_score_ == best_score
+    for got, want in zip(best.generative_coefs_, best_parameters):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_n_init_never_worse_than_one_init():
