@@ -40,6 +40,7 @@ from ._validation import (
     log_probability_bound,
     log_probability_limit,
     validate_X,
+    warn_constant_bits,
 )
 from ._wake_sleep import optimized_wake_sleep_step, wake_sleep_step
 
@@ -460,6 +461,10 @@ class HelmholtzMachine(
             With ``early_stopping``, when ``max_iter`` epochs end while the
             held-out log-likelihood still improves.
 
+        UserWarning
+            When ``binarize`` turns every value of X into the same bit
+            although X contains different values.
+
         Examples
         --------
         >>> import numpy as np
@@ -475,7 +480,11 @@ class HelmholtzMachine(
         fitted = hasattr(self, "generative_coefs_")
         if self.warm_start and fitted:
             check_same_hidden_layer_sizes(self.hidden_layer_sizes, self._hidden_sizes())
-        X = self._validate_X(X, reset=not (self.warm_start and fitted))
+        X = self._validate_X(X, reset=not (self.warm_start and fitted), to_bits=False)
+        if self.binarize is not None:
+            bits = threshold_bits(X, self.binarize)
+            warn_constant_bits(X, bits, self.binarize)
+            X = bits
         if self.warm_start and fitted:
             self._run_epochs(X)
         else:

@@ -1,8 +1,10 @@
 """Checks of parameters and data that scikit-learn's constraints cannot express."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
 
@@ -320,6 +322,28 @@ def check_unit_interval(X):
         "with binarize=None every value must lie in [0, 1]. Set binarize to "
         "a threshold (e.g. binarize=0.5) to turn X into bits, or scale X "
         "into [0, 1]."
+    )
+
+
+def warn_constant_bits(X, bits, binarize):
+    """Warn when thresholding X at ``binarize`` made all its distinct values the same bit.
+
+    Constant X itself raises no warning, because no threshold changes it.
+    """
+    n_ones = bits.nnz if sp.issparse(bits) else np.count_nonzero(bits)
+    if 0 < n_ones < bits.shape[0] * bits.shape[1]:
+        return
+    smallest, largest = X.min(), X.max()
+    if smallest == largest:
+        return
+    bit = int(n_ones > 0)
+    warnings.warn(
+        f"binarize={binarize!r} turns every value of X into {bit}, although X "
+        f"ranges from {smallest:g} to {largest:g}, so the machine can only learn "
+        f"to generate {bit}s. Pass a binarize threshold between {smallest:g} "
+        f"and {largest:g}, or binarize=None for X already in [0, 1].",
+        UserWarning,
+        stacklevel=3,
     )
 
 

@@ -8,6 +8,7 @@ and leave the caller's data unchanged.
 
 import copy
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -323,3 +324,31 @@ def test_frame_input_unchanged():
     model.transform(frame)
 
     pd.testing.assert_frame_equal(frame, expected)
+
+
+@pytest.mark.parametrize(
+    "X, binarize, bit",
+    [
+        (X_TRAIN * 0.4, 0.5, 0),
+        (X_TRAIN * 255, -1.0, 1),
+        (sp.csr_matrix(X_TRAIN * 0.3), 0.5, 0),
+    ],
+)
+def test_constant_bits_warning(X, binarize, bit):
+    model = HelmholtzMachine(binarize=binarize, **PARAMS)
+
+    expected = rf"binarize={binarize} turns every value of X into {bit}"
+    with pytest.warns(UserWarning, match=expected) as record:
+        model.fit(X)
+
+    message = str(record[0].message)
+    assert re.search(r"ranges from 0 to \d+", message)
+    assert "Pass a binarize threshold between 0 and" in message
+    assert record[0].filename == __file__
+
+
+@pytest.mark.parametrize("X", [np.zeros((5, N_FEATURES)), X_TRAIN])
+def test_no_warning_without_collapse(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        HelmholtzMachine(**PARAMS).fit(X)
