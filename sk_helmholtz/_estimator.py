@@ -18,7 +18,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._exact import MAX_EXACT_UNITS, check_exact_tractable, log_marginal, rows_per_chunk
 from ._importance import LIKELIHOOD_METHODS, importance_log_likelihood, resolve_likelihood
 from ._monitor import run_monitored_epochs, split_validation
-from ._network import dream, recognition_means
+from ._network import dream, feature_log_odds, recognition_means
+from ._noise import flip_values, noise_level
 from ._online import run_online_epoch
 from ._optimizers import make_optimizer
 from ._reweighted import reweighted_step
@@ -107,12 +108,17 @@ class HelmholtzMachine(
         at least 0 keeps the bits sparse, and training, scoring and
         ``transform`` densify one batch or chunk of rows at a time.
 
-    init : {"zeros", "random"}, default="zeros"
+    init : {"zeros", "random", "data"}, default="zeros"
         Initial weights. "zeros" starts every weight and intercept at 0, so
         the machine starts as the uniform distribution and the sampling noise
         of the stochastic units breaks the symmetry between hidden units.
         "random" draws the weights from a normal distribution with standard
-        deviation 0.1 and sets the intercepts to 0. "zeros" is the default
+        deviation 0.1 and sets the intercepts to 0. "data" starts as "zeros"
+        does, except that the generative intercept of each data unit is the
+        log-odds of its mean in the training rows (smoothed as
+        (sum + 1) / (n_rows + 2)), so the machine starts as independent
+        units with the data's marginals. With ``partial_fit`` the first
+        call's rows give the means. "zeros" is the default
         because it learned at least as well in both of our measurements:
         on the 3x3 bars demonstration (5 seeds) the median final KL was
         0.198 nats with "zeros" and 0.238 with "random"; on scikit-learn's
@@ -163,6 +169,19 @@ class HelmholtzMachine(
         ``learning_rate / (1 + learning_rate_decay * t)``. With
         ``partial_fit`` each call is one epoch. 0 keeps the rates constant,
         as the classic algorithm does.
+
+    input_noise : float, default=0.0
+        Probability, at the start of training, of flipping each training
+        value (x becomes 1 - x) before the machine sees it. The probability
+        falls linearly with the number of epochs done, including the share
+        of the current epoch, and reaches 0 after three quarters of
+        ``max_iter`` epochs, so the last quarter trains on X as given.
+        Annealed noise stops the lower layers from settling early on codes
+        that fit the clean data only with very large weights, and so helps
+        training escape poor local optima. It must lie in [0, 0.5); 0 turns
+        it off. While it is on, ``loss_curve_`` records the free energy of
+        the noisy rows. Counting uses ``n_iter_``, so ``partial_fit`` and
+        warm starts continue the schedule.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's running mean of the gradient, in [0, 1). Used
@@ -357,12 +376,13 @@ class HelmholtzMachine(
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "binarize": [Interval(Real, None, None, closed="neither"), None],
-        "init": [StrOptions({"zeros", "random"})],
+        "init": [StrOptions({"zeros", "random", "data"})],
         "algorithm": [StrOptions({"wake-sleep", "reweighted"})],
         "n_wake_samples": [Interval(Integral, 1, None, closed="left")],
         "sleep_phase": ["boolean"],
         "solver": [StrOptions({"sgd", "adam"})],
         "learning_rate_decay": [Interval(Real, 0, None, closed="left")],
+        "input_noise": [Interval(Real, 0, 0.5, closed="left")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -393,6 +413,7 @@ class HelmholtzMachine(
         sleep_phase=True,
         solver="sgd",
         learning_rate_decay=0.0,
+        input_noise=0.0,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -419,6 +440,7 @@ class HelmholtzMachine(
         self.sleep_phase = sleep_phase
         self.solver = solver
         self.learning_rate_decay = learning_rate_decay
+        self.input_noise = input_noise
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -526,7 +548,7 @@ class HelmholtzMachine(
             split = split_validation(X, self.validation_fraction, self.random_state)
         best_score, best_state = -np.inf, None
         for _ in range(self.n_init):
-            self._initialize(X.shape[1], X.dtype, rng)
+            self._initialize(X, rng)
             self._run_epochs(X, split)
             if self.n_init == 1:
                 return
@@ -598,7 +620,7 @@ class HelmholtzMachine(
             check_same_hidden_layer_sizes(self.hidden_layer_sizes, self._hidden_sizes())
         X = self._validate_X(X, reset=first_call)
         if first_call:
-            self._initialize(X.shape[1], X.dtype)
+            self._initialize(X)
         rates = self._rates()
         run_monitored_epochs(self, X, lambda X: self._run_checked_epoch(X, rates), 1)
         return self
@@ -833,12 +855,14 @@ class HelmholtzMachine(
     def _rates(self):
         return check_learning_rates(self.learning_rate, len(self.generative_coefs_))
 
-    def _initialize(self, n_features, dtype, rng=None):
+    def _initialize(self, X, rng=None):
         """Create the parameters, the optimiser, the random stream and the history.
 
-        ``rng`` is the random stream to continue; None starts a new one from
-        ``random_state``.
+        X contains the training bits, whose shape and dtype the parameters
+        take. ``rng`` is the random stream to continue; None starts a new one
+        from ``random_state``.
         """
+        n_features, dtype = X.shape[1], X.dtype
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         check_learning_rates(self.learning_rate, len(sizes))
         check_parameter_memory(n_features, sizes, dtype)
@@ -847,13 +871,15 @@ class HelmholtzMachine(
         self._optimizer = self._new_optimizer()
 
         def weights(shape):
-            if self.init == "zeros":
+            if self.init != "random":
                 return np.zeros(shape, dtype=dtype)
             return (RANDOM_INIT_SCALE * self._rng.standard_normal(shape)).astype(dtype)
 
         pairs = list(zip(n_units[:-1], n_units[1:]))
         self.generative_coefs_ = [weights((upper, lower)) for lower, upper in pairs]
         self.generative_intercepts_ = [np.zeros(n, dtype=dtype) for n in n_units]
+        if self.init == "data":
+            self.generative_intercepts_[0][:] = feature_log_odds(X)
         self.recognition_coefs_ = [weights((lower, upper)) for lower, upper in pairs]
         self.recognition_intercepts_ = [np.zeros(n, dtype=dtype) for n in sizes]
         self.n_iter_ = 0
@@ -874,15 +900,22 @@ class HelmholtzMachine(
         }
         if self.batch_size == 1 and step is wake_sleep_step:
             X_ordered = X if order is None else X[order]
-            total = run_online_epoch(model, X_ordered, rates, self._rng)
+            total = run_online_epoch(model, X_ordered, rates, self._rng, add_noise=self._add_noise)
         else:
             total = 0.0
             for batch in gen_batches(n_rows, self.batch_size):
                 X_batch = dense_rows(X, batch if order is None else order[batch])
+                X_batch = self._add_noise(X_batch, batch.start, n_rows)
                 total += step(model, X_batch, rates, self._rng)
 
         self.n_iter_ += 1
         self.loss_curve_.append(total / n_rows)
+
+    def _add_noise(self, rows, first_row, n_rows):
+        """Return dense ``rows`` of the epoch, which start at row ``first_row`` of
+        ``n_rows``, with the values flipped that ``input_noise`` selects."""
+        progress = (self.n_iter_ + first_row / n_rows) / self.max_iter
+        return flip_values(rows, noise_level(self.input_noise, progress), self._rng)
 
     def _run_checked_epoch(self, X, rates):
         """Run one epoch, and restore the parameters and raise if it diverged.

@@ -172,3 +172,14 @@ def sleep_gradients(rec_coefs, rec_intercepts, layers):
     logits = recognition_logits(rec_coefs, rec_intercepts, layers)
     errors = [h - expit(a) for h, a in zip(layers[1:], logits)]
     return delta_rule_gradients(errors, layers[:-1])
+
+
+def feature_log_odds(X):
+    """Return the log-odds of each column's mean of dense or sparse X.
+
+    The means are smoothed as (sum + 1) / (n_rows + 2), so columns that are
+    always 0 or always 1 still get finite log-odds.
+    """
+    sums = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+    means = (sums + 1.0) / (X.shape[0] + 2.0)
+    return np.log(means) - np.log1p(-means)

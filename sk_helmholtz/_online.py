@@ -21,8 +21,8 @@ from ._sparse import dense_rows
 from ._wake_sleep import wake_sleep_step
 
 # Most rows whose uniform numbers are drawn in one call of the generator.
-# The generator yields one stream however the calls divide it, so the
-# chunk size never changes the model.
+# The generator yields one stream however the calls divide it, so without
+# input noise the chunk size never changes the model.
 _ROWS_PER_DRAW = 4096
 
 
@@ -133,29 +133,40 @@ def _typed(arrays):
     return typed
 
 
-def run_online_epoch(model, X, rates, rng, compiled=True):
+def run_online_epoch(model, X, rates, rng, compiled=True, add_noise=None):
     """Update ``model`` once per row of X; return the summed free energy.
 
     ``model`` is the dict of parameter lists that ``wake_sleep_step`` takes.
     With ``compiled=True`` and numba installed the whole epoch runs in one
     compiled loop; otherwise each row goes through ``wake_sleep_step``. X
     may be a sparse matrix, whose rows are densified a chunk at a time.
+    ``add_noise(rows, first_row, n_rows)``, when given, returns the dense
+    rows that start at ``first_row`` with input noise added.
     """
-    if not (compiled and numba is not None):
-        return sum(wake_sleep_step(model, dense_rows(X, slice(row, row + 1)), rates, rng)
-                   for row in range(X.shape[0]))
+    n_rows, n_features = X.shape
+    if add_noise is None:
+        def add_noise(rows, first_row, n_rows):
+            return rows
 
-    n_features = X.shape[1]
     n_hidden = sum(coef.shape[0] for coef in model["gen_coefs"])
     draws_per_row = 2 * n_hidden + n_features
-    params = [_typed(model[name]) for name in
-              ("gen_coefs", "gen_intercepts", "rec_coefs", "rec_intercepts")]
-    rates = np.asarray(rates, dtype=X.dtype)
     row_bytes = (n_features + draws_per_row) * X.dtype.itemsize
-    chunk_rows = min(_ROWS_PER_DRAW, rows_per_chunk(row_bytes, X.shape[0]))
+    chunk_rows = min(_ROWS_PER_DRAW, rows_per_chunk(row_bytes, n_rows))
+    compiled = compiled and numba is not None
+    if compiled:
+        params = [_typed(model[name]) for name in
+                  ("gen_coefs", "gen_intercepts", "rec_coefs", "rec_intercepts")]
+        rates = np.asarray(rates, dtype=X.dtype)
     total = 0.0
-    for start in range(0, X.shape[0], chunk_rows):
-        chunk = np.ascontiguousarray(dense_rows(X, slice(start, start + chunk_rows)))
+    # Both paths draw the noise of a chunk first and then each row's
+    # uniforms in turn, so they consume the random stream alike.
+    for start in range(0, n_rows, chunk_rows):
+        chunk = add_noise(dense_rows(X, slice(start, start + chunk_rows)), start, n_rows)
+        if not compiled:
+            total += sum(wake_sleep_step(model, chunk[row:row + 1], rates, rng)
+                         for row in range(chunk.shape[0]))
+            continue
+        chunk = np.ascontiguousarray(chunk)
         uniforms = rng.random((chunk.shape[0], draws_per_row), dtype=X.dtype)
         total += _compiled_kernel(chunk, *params, rates, uniforms)
     return float(total)
