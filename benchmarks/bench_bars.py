@@ -57,9 +57,8 @@ REWEIGHTED_4X4 = dict(
     max_iter=10,
 )
 
-# Annealed input noise and data-based intercepts keep the bar layer from
-# settling on codes that need strong inhibition before the top unit has
-# learned the orientation.
+# Without noise the bar layer settles on codes that keep the orientations
+# apart by strong inhibition. With annealed noise most runs learn clean bars.
 NOISY_4X4 = dict(REWEIGHTED_4X4, max_iter=20, input_noise=0.2, init="data")
 
 # Settings of the 4x4 world, by method: the estimator parameters and the
