@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._network import recognition_means
 from ._sparse import dense_rows
-from ._validation import as_generator
+from ._validation import as_generator, caller_stacklevel
 
 try:
     from tqdm.auto import tqdm
@@ -97,7 +97,9 @@ class EpochMonitor:
         for name, values in (self.best_parameters or {}).items():
             setattr(estimator, name, values)
         if not stopped:
-            warnings.warn(self._convergence_message(), ConvergenceWarning, stacklevel=3)
+            warnings.warn(
+                self._convergence_message(), ConvergenceWarning, stacklevel=caller_stacklevel()
+            )
 
     def _record_score(self, score):
         if score < self.best_score + self.estimator.tol:

@@ -1,5 +1,7 @@
 """Checks of parameters and data that scikit-learn's constraints cannot express."""
 
+import os
+import sys
 import warnings
 from numbers import Integral, Real
 
@@ -325,6 +327,20 @@ def check_unit_interval(X):
     )
 
 
+def caller_stacklevel():
+    """Return the ``stacklevel`` that points a warning at the first caller outside this package.
+
+    Call it in the function that calls ``warnings.warn``.
+    """
+    package_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package_dir):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def warn_constant_bits(X, bits, binarize):
     """Warn when thresholding X at ``binarize`` made all its distinct values the same bit.
 
@@ -343,7 +359,7 @@ def warn_constant_bits(X, bits, binarize):
         f"to generate {bit}s. Pass a binarize threshold between {smallest:g} "
         f"and {largest:g}, or binarize=None for X already in [0, 1].",
         UserWarning,
-        stacklevel=3,
+        stacklevel=caller_stacklevel(),
     )
 
 

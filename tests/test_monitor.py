@@ -142,6 +142,21 @@ def test_max_iter_warns_with_advice():
     assert model.n_iter_ == 3
 
 
+@pytest.mark.parametrize("n_init", [1, 2])
+def test_convergence_warning_points_at_caller(n_init):
+    model = HelmholtzMachine(
+        **PARAMS, max_iter=2, early_stopping=True, n_init=n_init, warm_start=True
+    )
+
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(X_DIGITS)
+    with pytest.warns(ConvergenceWarning) as warm_record:
+        model.fit(X_DIGITS)
+
+    assert record[0].filename == __file__
+    assert warm_record[0].filename == __file__
+
+
 def test_no_early_stopping_runs_max_iter():
     plain = HelmholtzMachine(**PARAMS, max_iter=4)
     explicit = HelmholtzMachine(
