@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sk_helmholtz import HelmholtzMachine
+from sk_helmholtz._monitor import split_validation
 from sk_helmholtz._noise import flip_values, noise_level
 from sk_helmholtz._online import compiled_available, run_online_epoch
 
@@ -152,3 +153,19 @@ def test_data_init_starts_at_the_marginals():
     expected = (X * np.log(means) + (1 - X) * np.log(1 - means)).sum(axis=1)
 
     np.testing.assert_allclose(model.score_samples(X), expected, atol=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_data_init_ignores_held_out_rows():
+    model = HelmholtzMachine(
+        init="data", learning_rate=1e-12, early_stopping=True, validation_fraction=0.25,
+        **PARAMS,
+    ).fit(X)
+    X_train, X_val = split_validation(X, 0.25, PARAMS["random_state"])
+    means = (X_train.sum(axis=0) + 1) / (X_train.shape[0] + 2)
+    means_all = (X.sum(axis=0) + 1) / (X.shape[0] + 2)
+
+    expected = np.log(means / (1 - means))
+    np.testing.assert_allclose(model.generative_intercepts_[0], expected, atol=1e-9)
+    assert X_train.shape[0] == 150
+    assert not np.allclose(means, means_all, atol=1e-6)
