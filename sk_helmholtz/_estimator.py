@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,13 +12,14 @@ from sklearn.base import (
     DensityMixin,
     TransformerMixin,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._exact import MAX_EXACT_UNITS, check_exact_tractable, log_marginal, rows_per_chunk
 from ._importance import LIKELIHOOD_METHODS, importance_log_likelihood, resolve_likelihood
-from ._monitor import run_monitored_epochs, split_validation
+from ._monitor import convergence_message, run_monitored_epochs, split_validation
 from ._network import dream, feature_log_odds, recognition_means
 from ._noise import flip_values, noise_level
 from ._online import run_online_epoch
@@ -27,6 +29,7 @@ from ._sparse import dense_rows, threshold_bits
 from ._validation import (
     PICKLE_VERSION_KEY,
     as_generator,
+    caller_stacklevel,
     check_binarize,
     check_exact_widths,
     check_hidden_layer_sizes,
@@ -109,21 +112,24 @@ class HelmholtzMachine(
         ``transform`` densify one batch or chunk of rows at a time.
 
     init : {"zeros", "random", "data"}, default="zeros"
-        Initial weights. "zeros" starts every weight and intercept at 0, so
-        the machine starts as the uniform distribution and the sampling noise
-        of the stochastic units breaks the symmetry between hidden units.
-        "random" draws the weights from a normal distribution with standard
-        deviation 0.1 and sets the intercepts to 0. "data" starts as "zeros"
-        does, except that the generative intercept of each data unit is the
-        log-odds of its mean over the training rows, smoothed as
-        (sum + 1) / (n_rows + 2). The machine then starts as independent
-        units with the data's marginals. The rows that ``early_stopping``
-        holds out do not count, and with ``partial_fit`` the first call's
-        rows give the means. "zeros" is the default because it learned at least as well in both of our measurements:
-        on the 3x3 bars demonstration (5 seeds) the median final KL was
-        0.198 nats with "zeros" and 0.238 with "random"; on scikit-learn's
-        digits (10 hidden units, learning rate 0.1, 50 epochs, 5 seeds)
-        both reached a held-out log-likelihood of -19.86 nats per row.
+        Initial weights and intercepts. "zeros" starts every weight and
+        intercept at 0, so the machine starts as the uniform distribution and
+        the sampling noise of the stochastic units breaks the symmetry
+        between hidden units. "random" draws the weights from a normal
+        distribution with standard deviation 0.1 and sets the intercepts to
+        0. "data" starts as "zeros" does, except that the generative
+        intercept of each data unit is the log-odds of its mean over the
+        training rows, smoothed as (sum + 1) / (n_rows + 2). The machine
+        then starts as independent units with the data's marginals. The rows
+        that ``early_stopping`` holds out do not count, and with
+        ``partial_fit`` the first call's rows give the means. "zeros" is the
+        default because it learned at least as well as "random" in both of
+        our measurements: on the 3x3 bars demonstration (5 seeds) the median
+        final KL was 0.198 nats with "zeros" and 0.238 with "random"; on
+        scikit-learn's digits (10 hidden units, learning rate 0.1, 50
+        epochs, 5 seeds) both reached a held-out log-likelihood of -19.86
+        nats per row. "data" has been measured only with ``input_noise`` on
+        the 4x4 bars world, where it helped.
 
     algorithm : {"wake-sleep", "reweighted"}, default="wake-sleep"
         Training algorithm. "wake-sleep" is the classic algorithm: the wake
@@ -175,13 +181,14 @@ class HelmholtzMachine(
         value (x becomes 1 - x) before the machine sees it. The probability
         falls linearly with the number of epochs done, including the share
         of the current epoch, and reaches 0 after three quarters of
-        ``max_iter`` epochs, so the last quarter trains on X as given.
-        Annealed noise can help training escape poor local optima: on the
-        4x4 bars world it let reweighted wake-sleep learn clean bars where
-        every run without noise stalled with bar units that inhibit each
-        other's pixels. It must lie in [0, 0.5); 0 turns it off. While it is on, ``loss_curve_`` records the free energy of
-        the noisy rows. Counting uses ``n_iter_``, so ``partial_fit`` and
-        warm starts continue the schedule.
+        ``max_iter`` epochs, so the last quarter trains on X as given. Each
+        ``partial_fit`` call counts as one epoch, so for training by chunks
+        set ``max_iter`` to the number of calls planned. Warm starts
+        continue the schedule from ``n_iter_``. Annealed noise can help
+        training escape poor local optima: on the 4x4 bars world it let
+        reweighted wake-sleep learn clean bars where runs without noise
+        stalled. It must lie in [0, 0.5); 0 turns it off. While it is on,
+        ``loss_curve_`` records the free energy of the noisy rows.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's running mean of the gradient, in [0, 1). Used
@@ -502,31 +509,30 @@ class HelmholtzMachine(
         fitted = hasattr(self, "generative_coefs_")
         if self.warm_start and fitted:
             check_same_hidden_layer_sizes(self.hidden_layer_sizes, self._hidden_sizes())
-        X = self._validate_X(X, reset=not (self.warm_start and fitted), to_bits=False)
-        if self.binarize is not None:
-            bits = threshold_bits(X, self.binarize)
-            warn_constant_bits(X, bits, self.binarize)
-            X = bits
+        X = self._training_bits(X, reset=not (self.warm_start and fitted), check_constant=True)
         if self.warm_start and fitted:
             self._run_epochs(X)
         else:
             self._fit_best_of_inits(X)
         return self
 
-    def _run_epochs(self, X, validation_split=None):
+    def _run_epochs(self, X, validation_split=None, warn=True):
         """Run up to ``max_iter`` epochs of training on the bits X.
 
         ``validation_split`` is the ``(X_train, X_val)`` pair that early
-        stopping uses, or None to split X afresh.
+        stopping uses, or None to split X afresh. Returns True when early
+        stopping was on and did not end the run; ``warn`` then also raises
+        a ConvergenceWarning.
         """
         rates = self._rates()
-        run_monitored_epochs(
+        return run_monitored_epochs(
             self,
             X,
             lambda X_train: self._run_checked_epoch(X_train, rates),
             self.max_iter,
             self._mean_log_likelihood,
             validation_split,
+            warn,
         )
 
     def _mean_log_likelihood(self, X):
@@ -547,10 +553,10 @@ class HelmholtzMachine(
         if self.early_stopping:
             split = split_validation(X, self.validation_fraction, self.random_state)
         X_train = X if split is None else split[0]
-        best_score, best_state = -np.inf, None
+        best_score, best_state, best_unconverged = -np.inf, None, False
         for _ in range(self.n_init):
             self._initialize(X_train, rng)
-            self._run_epochs(X, split)
+            unconverged = self._run_epochs(X, split, warn=self.n_init == 1)
             if self.n_init == 1:
                 return
             if self.early_stopping:
@@ -559,7 +565,15 @@ class HelmholtzMachine(
                 score = self._mean_log_likelihood(X)
             if best_state is None or score > best_score:
                 best_score, best_state = score, self._fitted_state()
+                best_unconverged = unconverged
         vars(self).update(best_state)
+        if best_unconverged:
+            message = convergence_message(self)
+            warnings.warn(
+                f"{message} This is the best of n_init={self.n_init} initialisations.",
+                ConvergenceWarning,
+                stacklevel=caller_stacklevel(),
+            )
 
     def _fitted_state(self):
         """Return a deep copy of the fitted attributes and the optimiser state."""
@@ -619,7 +633,7 @@ class HelmholtzMachine(
         first_call = not hasattr(self, "generative_coefs_")
         if not first_call:
             check_same_hidden_layer_sizes(self.hidden_layer_sizes, self._hidden_sizes())
-        X = self._validate_X(X, reset=first_call)
+        X = self._training_bits(X, reset=first_call, check_constant=first_call)
         if first_call:
             self._initialize(X)
         rates = self._rates()
@@ -845,6 +859,20 @@ class HelmholtzMachine(
         if not to_bits or self.binarize is None:
             return X
         return threshold_bits(X, self.binarize)
+
+    def _training_bits(self, X, reset, check_constant):
+        """Validate training data X and return it as the bits the model trains on.
+
+        With ``check_constant`` a UserWarning reports a ``binarize``
+        threshold that turns X, although it varies, into a single bit.
+        """
+        X = self._validate_X(X, reset=reset, to_bits=False)
+        if self.binarize is None:
+            return X
+        bits = threshold_bits(X, self.binarize)
+        if check_constant:
+            warn_constant_bits(X, bits, self.binarize)
+        return bits
 
     def _to_bits(self, X):
         """Return one chunk of rows of validated X as dense model inputs."""

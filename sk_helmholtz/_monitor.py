@@ -77,12 +77,13 @@ class EpochMonitor:
             and self.epochs_without_improvement >= self.estimator.n_iter_no_change
         )
 
-    def finish(self, stopped):
+    def finish(self, stopped, warn=True):
         """Close the progress bar, keep the best parameters and set the attributes.
 
         With held-out rows the estimator gets the parameters of its best
-        epoch, and a ConvergenceWarning when ``max_iter`` ended the run
-        (``stopped`` is False) while the held-out score still improved.
+        epoch. It also gets a ConvergenceWarning, if ``warn`` is True, when
+        ``max_iter`` ended the run (``stopped`` is False) while the held-out
+        score still improved.
         """
         self.close_progress_bar()
         estimator = self.estimator
@@ -96,9 +97,10 @@ class EpochMonitor:
         # No best parameters exist only when every held-out score was -inf.
         for name, values in (self.best_parameters or {}).items():
             setattr(estimator, name, values)
-        if not stopped:
+        if not stopped and warn:
             warnings.warn(
-                self._convergence_message(), ConvergenceWarning, stacklevel=caller_stacklevel()
+                convergence_message(estimator), ConvergenceWarning,
+                stacklevel=caller_stacklevel(),
             )
 
     def _record_score(self, score):
@@ -114,19 +116,6 @@ class EpochMonitor:
                 if name.endswith(("_coefs_", "_intercepts_"))
             }
         self.validation_scores.append(score)
-
-    def _convergence_message(self):
-        estimator = self.estimator
-        best_epoch = int(np.argmax(self.validation_scores)) + 1
-        return (
-            f"{type(estimator).__name__} ran max_iter={estimator.max_iter} epochs "
-            "while its held-out log-likelihood still rose by more than "
-            f"tol={estimator.tol} within the last n_iter_no_change="
-            f"{estimator.n_iter_no_change} epochs (best {self.best_score:.4f} nats "
-            f"per row, in epoch {best_epoch} of this fit). Increase max_iter to "
-            "train until it stops improving, or raise learning_rate to get there "
-            "in fewer epochs."
-        )
 
     def _report(self, seconds, score):
         estimator = self.estimator
@@ -200,6 +189,20 @@ class EpochMonitor:
         )
 
 
+def convergence_message(estimator):
+    """Return the ConvergenceWarning text for a run that used all max_iter epochs."""
+    best_epoch = int(np.argmax(estimator.validation_scores_)) + 1
+    return (
+        f"{type(estimator).__name__} ran max_iter={estimator.max_iter} epochs "
+        "while its held-out log-likelihood still rose by more than "
+        f"tol={estimator.tol} within the last n_iter_no_change="
+        f"{estimator.n_iter_no_change} epochs (best "
+        f"{estimator.best_validation_score_:.4f} nats per row, in epoch "
+        f"{best_epoch} of this fit). Increase max_iter to train until it stops "
+        "improving, or raise learning_rate to get there in fewer epochs."
+    )
+
+
 def _show_progress_bar(expected_seconds):
     """Return True when a fit of ``expected_seconds`` should show a progress bar."""
     if tqdm is None or expected_seconds <= PROGRESS_BAR_SECONDS:
@@ -209,7 +212,8 @@ def _show_progress_bar(expected_seconds):
 
 
 def run_monitored_epochs(
-    estimator, X, run_epoch, max_epochs, score_held_out_rows=None, validation_split=None
+    estimator, X, run_epoch, max_epochs, score_held_out_rows=None, validation_split=None,
+    warn=True,
 ):
     """Run up to ``max_epochs`` epochs of ``run_epoch(X_train)`` under an EpochMonitor.
 
@@ -218,7 +222,9 @@ def run_monitored_epochs(
     ``score_held_out_rows(X_val)`` scores them after each epoch;
     ``validation_split``, when given, is the ``(X_train, X_val)`` pair to
     use instead of a new split of X. Otherwise every row trains and exactly
-    ``max_epochs`` epochs run.
+    ``max_epochs`` epochs run. Returns True when held-out rows were scored
+    and ``max_epochs`` ended the run before early stopping did; ``warn``
+    then also raises a ConvergenceWarning.
     """
     if estimator.early_stopping and score_held_out_rows is not None:
         if validation_split is None:
@@ -243,4 +249,5 @@ def run_monitored_epochs(
                 break
     finally:
         monitor.close_progress_bar()
-    monitor.finish(stopped)
+    monitor.finish(stopped, warn)
+    return monitor.score_held_out is not None and not stopped

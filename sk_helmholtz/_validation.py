@@ -353,11 +353,12 @@ def warn_constant_bits(X, bits, binarize):
     if smallest == largest:
         return
     bit = int(n_ones > 0)
+    smallest, largest = float(smallest), float(largest)
     warnings.warn(
         f"binarize={binarize!r} turns every value of X into {bit}, although X "
-        f"ranges from {smallest:g} to {largest:g}, so the machine can only learn "
-        f"to generate {bit}s. Pass a binarize threshold between {smallest:g} "
-        f"and {largest:g}, or binarize=None for X already in [0, 1].",
+        f"ranges from {smallest!r} to {largest!r}, so the machine can only learn "
+        f"to generate {bit}s. Pass a binarize threshold at or above {smallest!r} "
+        f"and below {largest!r}, or binarize=None for X already in [0, 1].",
         UserWarning,
         stacklevel=caller_stacklevel(),
     )

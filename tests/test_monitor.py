@@ -157,6 +157,18 @@ def test_convergence_warning_points_at_caller(n_init):
     assert warm_record[0].filename == __file__
 
 
+def test_restarts_warn_once_about_the_kept_machine():
+    model = HelmholtzMachine(**PARAMS, max_iter=2, early_stopping=True, n_init=3)
+
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(X_DIGITS)
+
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert f"best {model.best_validation_score_:.4f} nats per row" in message
+    assert "best of n_init=3 initialisations" in message
+
+
 def test_no_early_stopping_runs_max_iter():
     plain = HelmholtzMachine(**PARAMS, max_iter=4)
     explicit = HelmholtzMachine(

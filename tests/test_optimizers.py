@@ -177,8 +177,8 @@ def test_n_init_selects_by_held_out_score(monkeypatch):
     finish = _monitor.EpochMonitor.finish
     score_rows = HelmholtzMachine._mean_log_likelihood
 
-    def recording_finish(monitor, stopped):
-        finish(monitor, stopped)
+    def recording_finish(monitor, stopped, warn=True):
+        finish(monitor, stopped, warn)
         model = monitor.estimator
         parameters = [p.copy() for p in model.generative_coefs_]
         restarts.append((model.best_validation_score_, parameters))
