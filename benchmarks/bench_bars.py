@@ -77,6 +77,9 @@ SETTINGS_4X4 = {
     "reweighted with noise, best of n_init=3": (dict(NOISY_4X4, n_init=3), 20_000),
     "classic online, rates 0.15/0.01, input noise 0.2, init from data": (
         dict(CLASSIC_ONLINE, input_noise=0.2, init="data"), 600_000),
+    "reweighted as in 5 without noise": (dict(NOISY_4X4, input_noise=0.0), 20_000),
+    "reweighted as in 5 without noise, best of n_init=3": (
+        dict(NOISY_4X4, input_noise=0.0, n_init=3), 20_000),
 }
 
 

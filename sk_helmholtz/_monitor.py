@@ -192,8 +192,9 @@ class EpochMonitor:
 def convergence_message(estimator):
     """Return the ConvergenceWarning text for a run that used all max_iter epochs."""
     best_epoch = int(np.argmax(estimator.validation_scores_)) + 1
+    epochs = "epoch" if estimator.max_iter == 1 else "epochs"
     return (
-        f"{type(estimator).__name__} ran max_iter={estimator.max_iter} epochs "
+        f"{type(estimator).__name__} ran max_iter={estimator.max_iter} {epochs} "
         "while its held-out log-likelihood still rose by more than "
         f"tol={estimator.tol} within the last n_iter_no_change="
         f"{estimator.n_iter_no_change} epochs (best "

@@ -157,6 +157,13 @@ def test_convergence_warning_points_at_caller(n_init):
     assert warm_record[0].filename == __file__
 
 
+def test_single_epoch_warning_says_epoch():
+    model = HelmholtzMachine(**PARAMS, max_iter=1, early_stopping=True)
+
+    with pytest.warns(ConvergenceWarning, match="ran max_iter=1 epoch while"):
+        model.fit(X_DIGITS)
+
+
 def test_restarts_warn_once_about_the_kept_machine():
     model = HelmholtzMachine(**PARAMS, max_iter=2, early_stopping=True, n_init=3)
 
