@@ -128,8 +128,9 @@ class HelmholtzMachine(
         final KL was 0.198 nats with "zeros" and 0.238 with "random"; on
         scikit-learn's digits (10 hidden units, learning rate 0.1, 50
         epochs, 5 seeds) both reached a held-out log-likelihood of -19.86
-        nats per row. "data" has been measured only with ``input_noise`` on
-        the 4x4 bars world, where it helped.
+        nats per row. "data" has been measured only on the 4x4 bars world,
+        where exact gradient ascent from it ended at half the median KL of
+        ascent from zero intercepts.
 
     algorithm : {"wake-sleep", "reweighted"}, default="wake-sleep"
         Training algorithm. "wake-sleep" is the classic algorithm: the wake
