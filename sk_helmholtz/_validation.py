@@ -7,6 +7,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
 
@@ -327,15 +328,24 @@ def check_unit_interval(X):
     )
 
 
+def _package_dir(module_file):
+    return os.path.dirname(os.path.abspath(module_file)) + os.sep
+
+
+# Frames in these folders are skipped when a warning looks for its caller,
+# so a fit inside a scikit-learn Pipeline or search points at the user's line.
+_SKIPPED_DIRS = (_package_dir(__file__), _package_dir(sklearn.__file__))
+
+
 def caller_stacklevel():
-    """Return the ``stacklevel`` that points a warning at the first caller outside this package.
+    """Return the ``stacklevel`` that points a warning at the first caller outside
+    this package and scikit-learn.
 
     Call it in the function that calls ``warnings.warn``.
     """
-    package_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_code.co_filename.startswith(package_dir):
+    while frame is not None and frame.f_code.co_filename.startswith(_SKIPPED_DIRS):
         frame = frame.f_back
         level += 1
     return level

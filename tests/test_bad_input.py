@@ -16,6 +16,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
 
 from sk_helmholtz import HelmholtzMachine
 
@@ -346,6 +347,15 @@ def test_constant_bits_warning(X, binarize, bit, method):
     largest = float(X.max())
     assert f"ranges from 0.0 to {largest!r}" in message
     assert f"at or above 0.0 and below {largest!r}" in message
+    assert record[0].filename == __file__
+
+
+def test_warning_in_pipeline_points_at_caller():
+    pipeline = make_pipeline(HelmholtzMachine(binarize=0.5, **PARAMS))
+
+    with pytest.warns(UserWarning, match="turns every value of X into 0") as record:
+        pipeline.fit(X_TRAIN * 0.4)
+
     assert record[0].filename == __file__
 
 
