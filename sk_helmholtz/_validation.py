@@ -329,6 +329,7 @@ def check_unit_interval(X):
 
 
 def _package_dir(module_file):
+    """Return the folder of a module file, ending with a path separator."""
     return os.path.dirname(os.path.abspath(module_file)) + os.sep
 
 

@@ -18,6 +18,7 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 BARS_SCRIPT = EXAMPLES / "bars_demonstration.py"
 DIGITS_SCRIPT = EXAMPLES / "digits_pipeline.py"
+BARS_4X4_SCRIPT = EXAMPLES / "bars_4x4.py"
 SMALL_BARS_ARGS = ["--updates", "2000", "--samples", "2000"]
 TABLE_HEADER = re.compile(r"^pattern\s+world p\s+model p_G\s+sampled$", re.MULTILINE)
 FINAL_KL = re.compile(r"^final exact KL\[p, p_G\] = (\d+\.\d{4}) nats$", re.MULTILINE)
@@ -148,6 +149,34 @@ def test_bars_script_rejects_zero_updates(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("usage:")
     assert "--updates must be a positive integer, got 0" in result.stderr
+
+
+def test_bars_4x4_script_quick(tmp_path):
+    result = run_python([str(BARS_4X4_SCRIPT), "--quick", "--output-dir", str(tmp_path)], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    kls = re.findall(r"exact KL\[p, p_G\] = (\d+\.\d{4}) nats", result.stdout)
+    assert len(kls) == 2
+    assert all(0 < float(kl) < 16 * math.log(2) for kl in kls)
+    assert result.stdout.count("top unit's weights to the hidden units:") == 2
+    assert result.stdout.count("hidden unit 7:") == 2
+    if "no figure written" not in result.stdout:
+        assert png_size(tmp_path / "bars_4x4_weights.png")[0] > 0
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--rows", "0", "--rows must be a positive integer, got 0"),
+        ("--n-init", "0", "--n-init must be a positive integer, got 0"),
+        ("--seed", "-2", "--seed must be a non-negative integer, got -2"),
+    ],
+)
+def test_bars_4x4_script_usage_errors(tmp_path, option, value, message):
+    result = run_python([str(BARS_4X4_SCRIPT), option, value], tmp_path)
+
+    assert result.returncode == 2
+    assert message in result.stderr
 
 
 def test_digits_script_quick(tmp_path):
