@@ -942,8 +942,11 @@ class HelmholtzMachine(
         self.loss_curve_.append(total / n_rows)
 
     def _add_noise(self, rows, first_row, n_rows):
-        """Return dense ``rows`` of the epoch, which start at row ``first_row`` of
-        ``n_rows``, with the values flipped that ``input_noise`` selects."""
+        """Return dense ``rows`` with the values flipped that ``input_noise`` selects.
+
+        The rows start at row ``first_row`` of the epoch's ``n_rows``, which
+        places them in the noise schedule.
+        """
         progress = (self.n_iter_ + first_row / n_rows) / self.max_iter
         return flip_values(rows, noise_level(self.input_noise, progress), self._rng)
 
