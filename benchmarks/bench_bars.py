@@ -33,7 +33,7 @@ NATS_PER_BIT = np.log(2)
 TARGET_4X4_NATS = 0.10 * NATS_PER_BIT
 
 # Best settings found for the 3x3 world within about 5 seconds of fit:
-# 7 epochs over 12,000 images with the Adam step size decaying from 0.1.
+# 12 epochs over 12,000 images with the Adam step size decaying from 0.1.
 BEST_3X3 = dict(
     hidden_layer_sizes=(8, 6),
     algorithm="reweighted",
@@ -42,7 +42,7 @@ BEST_3X3 = dict(
     learning_rate=0.1,
     learning_rate_decay=0.3,
     batch_size=20,
-    max_iter=7,
+    max_iter=12,
 )
 BEST_3X3_ROWS = 12_000
 
