@@ -17,9 +17,9 @@ Five measurements:
 4. exact ascent of the top two layers only, with the bar layer fixed at the
    hand-built weights;
 5. as 3, but each step takes the exact gradient on 200 images drawn from
-   the world with each pixel flipped with a probability that falls
-   linearly from 0.2 to 0 over the first three quarters of the steps, as
-   the estimator's ``input_noise`` does.
+   the world. Each pixel is flipped with a probability that falls
+   linearly from 0.2 to 0 over the first three quarters of the steps, on
+   the schedule of the estimator's ``input_noise``.
 
 Run: python benchmarks/bench_bars_landscape.py
 """
@@ -35,6 +35,7 @@ from scipy.special import expit, log_expit, logit, logsumexp
 from _common import print_header, print_table
 
 from sk_helmholtz import HelmholtzMachine
+from sk_helmholtz._noise import noise_level
 from sk_helmholtz.bars import all_binary_vectors, independent_bars_world, kl_divergence
 
 NATS_PER_BIT = np.log(2)
@@ -93,7 +94,7 @@ def noisy_batch(world, input_noise, progress, rng, n_rows=200):
     """Return ``n_rows`` world images with annealed flips, and equal row weights."""
     patterns, probabilities = world
     rows = patterns[rng.choice(len(patterns), size=n_rows, p=probabilities)]
-    flip_probability = input_noise * max(0.0, 1.0 - progress / 0.75)
+    flip_probability = noise_level(input_noise, progress)
     rows = np.abs(rows - (rng.random(rows.shape) < flip_probability))
     return rows, np.full(n_rows, 1.0 / n_rows)
 

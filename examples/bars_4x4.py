@@ -7,11 +7,12 @@ exactly: one bar unit per bar, and a top unit that picks the orientation.
 Training without noise usually stalls in a local optimum. Noise that flips
 20% of the pixels at first and then fades to 0 lets training find the bars.
 
-The script fits both machines on the same images and prints, for each, the
+The script fits both machines on the same images. For each it prints the
 exact KL divergence from the world, the top unit's generative weights to
-the eight hidden units (opposite signs for the two orientations mean that
-the top unit encodes the orientation), and each hidden unit's pixel
-weights. With matplotlib installed it writes ``bars_4x4_weights.png``.
+the eight hidden units and each hidden unit's pixel weights. When the top
+unit's weights have opposite signs for the two orientations, the top unit
+encodes the orientation. With matplotlib installed the script writes
+``bars_4x4_weights.png``.
 
 Run it with ``python examples/bars_4x4.py --help`` for the options.
 """

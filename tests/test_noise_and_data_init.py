@@ -8,14 +8,13 @@ import scipy.sparse as sp
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sk_helmholtz import HelmholtzMachine
+from sk_helmholtz._estimator import PARAMETERS
 from sk_helmholtz._monitor import split_validation
 from sk_helmholtz._noise import flip_values, noise_level
 from sk_helmholtz._online import compiled_available, run_online_epoch
 
 X = (np.random.default_rng(0).random((200, 6)) < 0.3).astype(np.float64)
 PARAMS = {"hidden_layer_sizes": (4, 2), "max_iter": 4, "random_state": 0}
-PARAMETERS = ("generative_coefs_", "generative_intercepts_",
-              "recognition_coefs_", "recognition_intercepts_")
 
 
 def parameters_equal(first, second):
